@@ -1,0 +1,59 @@
+# Confide: `make run` to try it, `make test` to run every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help run serve install test test-fast lint format typecheck check browsers clean
+
+help:
+	@echo "make run    install, migrate, load the demo practice and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test   install the test tools and run the whole suite"
+	@echo "make check  lint, format check, type check and migration check"
+
+$(PY):
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+# A stamp per requirements file: reinstall only when the lock file changes.
+$(VENV)/.installed-base: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+run: install
+	$(PY) manage.py migrate --no-input
+	PORT=$(PORT) $(PY) manage.py load_demo
+	@echo "Serving Confide on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+browsers:
+	@scripts/ensure-chromium
+
+test: $(VENV)/.installed-dev node_modules/.package-lock.json browsers
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,321 @@
+"""The practice's public face: profile, clinicians, approaches, pages, FAQ and articles."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from confide.practice.markdown import plain_text, reading_minutes
+
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
+@cache
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in _time_zone_names():
+        raise ValidationError(
+            "Enter a time zone name such as America/New_York.", code="invalid_time_zone"
+        )
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"\D", "", value)
+    if not re.fullmatch(r"[\d\s()+.\-]+", value) or not 3 <= len(digits) <= 15:
+        raise ValidationError(
+            "Enter a phone number using digits, spaces, brackets and dashes, such as (212) 555-0142.",
+            code="invalid_phone",
+        )
+
+
+def validate_https(value: str) -> None:
+    if not value.startswith("https://"):
+        raise ValidationError("Use an address that starts with https://.", code="not_https")
+
+
+def phone_href(number: str) -> str:
+    """Return a tel: link for the number, assuming the US country code for 10-digit numbers."""
+    digits = re.sub(r"\D", "", number)
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if len(digits) == 10:
+        return f"tel:+1{digits}"
+    return f"tel:{digits}"
+
+
+class Practice(models.Model):
+    """The one practice this installation serves; always row 1."""
+
+    name = models.CharField(max_length=120)
+    tagline = models.CharField(max_length=160, blank=True)
+    phone = models.CharField(max_length=40, validators=[validate_phone])
+    email = models.EmailField()
+    address = models.TextField(
+        blank=True, help_text="Street address of the office. Leave empty if you only see people online."
+    )
+    online_only = models.BooleanField(default=False, help_text="No office: all sessions are online.")
+    telehealth = models.BooleanField("offers telehealth", default=True)
+    telehealth_note = models.CharField(
+        max_length=200, blank=True, help_text="For example: video sessions for residents of New York State."
+    )
+    time_zone = models.CharField(
+        max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
+    )
+    crisis_number = models.CharField(
+        "crisis line number",
+        max_length=20,
+        default="988",
+        validators=[validate_phone],
+        help_text="Shown on every page as 'call or text'.",
+    )
+    crisis_line_name = models.CharField(
+        max_length=80, default="the 988 Suicide & Crisis Lifeline"
+    )
+    crisis_chat_url = models.URLField(
+        "crisis chat address", default="https://988lifeline.org/", blank=True, validators=[validate_https]
+    )
+    emergency_number = models.CharField(max_length=20, default="911", validators=[validate_phone])
+    response_note = models.CharField(
+        max_length=240,
+        default="Messages to this practice are not read around the clock.",
+        help_text="Shown with the crisis numbers on every page.",
+    )
+    cancellation_policy = models.TextField(blank=True)
+    leave_url = models.URLField(
+        "'Leave this site' goes to",
+        default="https://www.weather.gov/",
+        validators=[validate_https],
+        help_text="A neutral site that gives nothing away, opened when a visitor leaves in a hurry.",
+    )
+
+    class Meta:
+        verbose_name = "practice profile"
+        verbose_name_plural = "practice profile"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        if not self.online_only and not self.address.strip():
+            raise ValidationError(
+                {"address": "Enter the office address, or tick 'online only'."}
+            )
+
+    @classmethod
+    def load(cls) -> Practice:
+        """Return the saved profile, or an unsaved placeholder before one exists."""
+        return cls.objects.filter(pk=1).first() or cls(
+            name="Confide", phone="", email="", online_only=True
+        )
+
+    def phone_href(self) -> str:
+        return phone_href(self.phone)
+
+    def crisis_href(self) -> str:
+        return phone_href(self.crisis_number)
+
+    def crisis_sms_href(self) -> str:
+        return "sms:" + re.sub(r"[^\d+]", "", self.crisis_number)
+
+    def emergency_href(self) -> str:
+        return phone_href(self.emergency_number)
+
+    def crisis_chat_label(self) -> str:
+        """Return the chat address as people say it: host and path, no scheme."""
+        return self.crisis_chat_url.removeprefix("https://").removeprefix("www.").rstrip("/")
+
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
+class Modality(models.Model):
+    """An approach the practice uses, with its own public page."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.CharField(max_length=200, help_text="One sentence, shown in lists.")
+    what_it_is = models.TextField("what it is", help_text="Markdown.")
+    session_like = models.TextField("what a session is like", help_text="Markdown.")
+    who_it_helps = models.TextField("who it may help", help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "approach"
+        verbose_name_plural = "approaches"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice:modality", args=[self.slug])
+
+
+class Clinician(models.Model):
+    """A therapist of the practice as the public sees them."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    credentials = models.CharField(max_length=60, help_text="For example: LCSW.")
+    pronouns = models.CharField(max_length=40, blank=True)
+    license_number = models.CharField(
+        max_length=30,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Use letters, digits and dashes only.")],
+    )
+    license_state = models.CharField(
+        max_length=2,
+        default="NY",
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, such as NY.")],
+    )
+    license_verify_url = models.URLField(
+        "where to verify the license",
+        default="https://eservices.nysed.gov/professions/verification-search",
+        validators=[validate_https],
+    )
+    photo = models.ImageField(upload_to="clinicians/", blank=True)
+    photo_description = models.CharField(
+        max_length=200, blank=True, help_text="Describes the photo for people who cannot see it."
+    )
+    bio = models.TextField(help_text="Markdown.")
+    modalities = models.ManyToManyField(Modality, blank=True, related_name="clinicians")
+    sees_individuals = models.BooleanField(default=True)
+    sees_couples = models.BooleanField(default=False)
+    accepting_new_clients = models.BooleanField(default=True)
+    listed = models.BooleanField(default=True, help_text="Shown on the public site.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}"
+
+    def clean(self) -> None:
+        if self.photo and not self.photo_description.strip():
+            raise ValidationError({"photo_description": "Describe the photo in a few words."})
+        if not (self.sees_individuals or self.sees_couples):
+            raise ValidationError("Choose whether this clinician sees individuals, couples or both.")
+
+
+class Page(models.Model):
+    """One of the site's fixed pages, with text the therapist writes."""
+
+    class Kind(models.TextChoices):
+        HOME = "home", "Home"
+        ABOUT = "about", "About"
+        WORK_WITH = "who-i-work-with", "Who I work with"
+        FEES = "fees", "Fees and insurance"
+        FAQ = "faq", "Questions"
+        CONTACT = "contact", "Contact"
+
+    kind = models.CharField(max_length=32, choices=Kind, unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(
+        max_length=200, blank=True, help_text="Shown to search engines and when the page is shared."
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.HOME:
+            return reverse("practice:home")
+        return reverse("practice:page", args=[self.kind])
+
+
+class FaqItem(models.Model):
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "question and answer"
+        verbose_name_plural = "questions and answers"
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice:tag", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    summary = models.CharField(
+        max_length=200, help_text="One or two sentences for lists, search engines and sharing."
+    )
+    body = models.TextField(help_text="Markdown. Headings start at ##.")
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Filled in when you publish, if left empty."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice:article", args=[self.slug])
+
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.body)
+
+    def description(self) -> str:
+        return self.summary or plain_text(self.body)[:200]

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from confide.practice.sitemaps import SITEMAPS
+from confide.practice.views import robots_txt
+
+urlpatterns = [
+    path("office/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("confide.practice.urls")),
+]
+
+if settings.DEBUG:
+    # Uploaded photos in development; in production the web server serves MEDIA_ROOT.
+    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
