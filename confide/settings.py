@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
 
 from confide.lib.env import (
@@ -16,6 +17,9 @@ from confide.lib.env import (
     env_required,
     env_str,
 )
+
+# Lets generic classes such as ModelAdmin[Article] be written at run time as mypy wants.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CONFIDE_VAR_DIR", str(BASE_DIR / "var")))

@@ -55,9 +55,9 @@ class Visit:
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on(
             "console",
-            lambda message: self.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
 
     def foreign_requests(self, origin: str) -> list[str]:

@@ -46,7 +46,9 @@ def env_int(name: str, default: int, *, environ: Mapping[str, str] | None = None
         raise ImproperlyConfiguredError(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None = None) -> list[str]:
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] | None = None
+) -> list[str]:
     """Return the variable split on commas, blanks dropped."""
     source = os.environ if environ is None else environ
     raw = source.get(name)

@@ -19,10 +19,13 @@ admin.site.index_title = "Your practice"
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(admin.ModelAdmin[Practice]):
     fieldsets = [
         (None, {"fields": ["name", "tagline", "phone", "email", "time_zone"]}),
-        ("Where you see people", {"fields": ["address", "online_only", "telehealth", "telehealth_note"]}),
+        (
+            "Where you see people",
+            {"fields": ["address", "online_only", "telehealth", "telehealth_note"]},
+        ),
         (
             "Help in a crisis (shown on every page)",
             {
@@ -46,14 +49,14 @@ class PracticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Modality)
-class ModalityAdmin(admin.ModelAdmin):
+class ModalityAdmin(admin.ModelAdmin[Modality]):
     list_display = ["name", "order", "published"]
     list_editable = ["order", "published"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(admin.ModelAdmin):
+class ClinicianAdmin(admin.ModelAdmin[Clinician]):
     list_display = ["name", "credentials", "accepting_new_clients", "listed"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["modalities"]
@@ -78,23 +81,23 @@ class ClinicianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(admin.ModelAdmin[Page]):
     list_display = ["title", "kind", "updated_at"]
 
 
 @admin.register(FaqItem)
-class FaqItemAdmin(admin.ModelAdmin):
+class FaqItemAdmin(admin.ModelAdmin[FaqItem]):
     list_display = ["question", "order"]
     list_editable = ["order"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin[Tag]):
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status", "tags"]
     search_fields = ["title", "summary"]

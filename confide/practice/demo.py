@@ -178,7 +178,10 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             )
             if created:
                 names = [t.strip() for t in h.get("tags", "").split(",") if t.strip()]
-                tags = [Tag.objects.get_or_create(slug=slugify(n), defaults={"name": n})[0] for n in names]
+                tags = [
+                    Tag.objects.get_or_create(slug=slugify(n), defaults={"name": n})[0]
+                    for n in names
+                ]
                 article.tags.set(tags)
             made(created)
 

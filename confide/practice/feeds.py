@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from confide.practice.models import Article, Practice
 
 
-class ArticleFeed(Feed):
+class ArticleFeed(Feed[Article, None]):
     feed_type = Atom1Feed
 
     def title(self) -> str:

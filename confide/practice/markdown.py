@@ -24,7 +24,9 @@ _WORD = re.compile(r"\w+")
 
 def render_markdown(text: str) -> SafeString:
     """Return sanitized HTML for the given Markdown."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "smarty"], output_format="html")
+    html = markdown_lib.markdown(
+        text or "", extensions=["sane_lists", "smarty"], output_format="html"
+    )
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -33,7 +33,8 @@ def validate_phone(value: str) -> None:
     digits = re.sub(r"\D", "", value)
     if not re.fullmatch(r"[\d\s()+.\-]+", value) or not 3 <= len(digits) <= 15:
         raise ValidationError(
-            "Enter a phone number using digits, spaces, brackets and dashes, such as (212) 555-0142.",
+            "Enter a phone number using digits, spaces, brackets and dashes, "
+            "such as (212) 555-0142.",
             code="invalid_phone",
         )
 
@@ -61,12 +62,17 @@ class Practice(models.Model):
     phone = models.CharField(max_length=40, validators=[validate_phone])
     email = models.EmailField()
     address = models.TextField(
-        blank=True, help_text="Street address of the office. Leave empty if you only see people online."
+        blank=True,
+        help_text="Street address of the office. Leave empty if you only see people online.",
     )
-    online_only = models.BooleanField(default=False, help_text="No office: all sessions are online.")
+    online_only = models.BooleanField(
+        default=False, help_text="No office: all sessions are online."
+    )
     telehealth = models.BooleanField("offers telehealth", default=True)
     telehealth_note = models.CharField(
-        max_length=200, blank=True, help_text="For example: video sessions for residents of New York State."
+        max_length=200,
+        blank=True,
+        help_text="For example: video sessions for residents of New York State.",
     )
     time_zone = models.CharField(
         max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
@@ -78,11 +84,12 @@ class Practice(models.Model):
         validators=[validate_phone],
         help_text="Shown on every page as 'call or text'.",
     )
-    crisis_line_name = models.CharField(
-        max_length=80, default="the 988 Suicide & Crisis Lifeline"
-    )
+    crisis_line_name = models.CharField(max_length=80, default="the 988 Suicide & Crisis Lifeline")
     crisis_chat_url = models.URLField(
-        "crisis chat address", default="https://988lifeline.org/", blank=True, validators=[validate_https]
+        "crisis chat address",
+        default="https://988lifeline.org/",
+        blank=True,
+        validators=[validate_https],
     )
     emergency_number = models.CharField(max_length=20, default="911", validators=[validate_phone])
     response_note = models.CharField(
@@ -95,7 +102,7 @@ class Practice(models.Model):
         "'Leave this site' goes to",
         default="https://www.weather.gov/",
         validators=[validate_https],
-        help_text="A neutral site that gives nothing away, opened when a visitor leaves in a hurry.",
+        help_text="A neutral site that gives nothing away, opened when someone leaves in a hurry.",
     )
 
     class Meta:
@@ -111,9 +118,7 @@ class Practice(models.Model):
 
     def clean(self) -> None:
         if not self.online_only and not self.address.strip():
-            raise ValidationError(
-                {"address": "Enter the office address, or tick 'online only'."}
-            )
+            raise ValidationError({"address": "Enter the office address, or tick 'online only'."})
 
     @classmethod
     def load(cls) -> Practice:
@@ -209,7 +214,9 @@ class Clinician(models.Model):
         if self.photo and not self.photo_description.strip():
             raise ValidationError({"photo_description": "Describe the photo in a few words."})
         if not (self.sees_individuals or self.sees_couples):
-            raise ValidationError("Choose whether this clinician sees individuals, couples or both.")
+            raise ValidationError(
+                "Choose whether this clinician sees individuals, couples or both."
+            )
 
 
 class Page(models.Model):

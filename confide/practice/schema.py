@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from confide.practice.models import Article, FaqItem, Practice
 from confide.practice.markdown import plain_text
+from confide.practice.models import Article, FaqItem, Practice
 
 
 def practice_schema(request: HttpRequest, practice: Practice) -> dict[str, object]:

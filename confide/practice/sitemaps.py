@@ -9,7 +9,7 @@ from django.urls import reverse
 from confide.practice.models import Article, Modality, Page, Tag
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(Sitemap[Page]):
     def items(self) -> QuerySet[Page]:
         return Page.objects.all()
 
@@ -17,7 +17,7 @@ class PageSitemap(Sitemap):
         return item.updated_at
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(Sitemap[str]):
     def items(self) -> list[str]:
         return ["practice:modalities", "practice:articles", "practice:leaving"]
 
@@ -25,12 +25,12 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ModalitySitemap(Sitemap):
+class ModalitySitemap(Sitemap[Modality]):
     def items(self) -> QuerySet[Modality]:
         return Modality.objects.filter(published=True)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(Sitemap[Article]):
     def items(self) -> QuerySet[Article]:
         return Article.objects.published()
 
@@ -38,7 +38,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(Sitemap[Tag]):
     def items(self) -> QuerySet[Tag]:
         return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
 

@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[3]
         ({"FLAG": ""}, True, False),
     ],
 )
-def test_env_bool_reads_common_spellings(environ: dict[str, str], default: bool, expected: bool) -> None:
+def test_env_bool_reads_common_spellings(
+    environ: dict[str, str], default: bool, expected: bool
+) -> None:
     assert env_bool("FLAG", default, environ=environ) is expected
 
 
@@ -76,7 +78,9 @@ def test_env_required_fails_loudly_when_missing() -> None:
 
 
 def _manage(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+    }
     environ.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -96,7 +100,10 @@ GOOD_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
     ("env", "message"),
     [
         ({"ALLOWED_HOSTS": "practice.example.org"}, "SECRET_KEY must be set"),
-        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "practice.example.org"}, "at least 50 characters"),
+        (
+            {"SECRET_KEY": "short", "ALLOWED_HOSTS": "practice.example.org"},
+            "at least 50 characters",
+        ),
         (
             {"SECRET_KEY": "django-insecure-" + GOOD_KEY, "ALLOWED_HOSTS": "practice.example.org"},
             "at least 50 characters",
@@ -104,7 +111,9 @@ GOOD_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
         ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must list"),
     ],
 )
-def test_production_refuses_to_start_without_real_secrets(env: dict[str, str], message: str) -> None:
+def test_production_refuses_to_start_without_real_secrets(
+    env: dict[str, str], message: str
+) -> None:
     result = _manage(["check"], CONFIDE_ENV="production", **env)
     assert result.returncode != 0
     assert message in result.stderr

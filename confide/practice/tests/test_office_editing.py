@@ -145,7 +145,8 @@ def test_hostile_markdown_saved_in_the_office_is_harmless_on_the_site(office: Cl
     main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert "<script" not in main
     assert "evil.example.com" not in main
-    assert "onerror" not in main and "onclick" not in main
+    assert "onerror" not in main
+    assert "onclick" not in main
     assert "javascript:" not in main
     assert 'href="https://ok.example.org"' in main
 
@@ -185,7 +186,10 @@ def test_clinician_photo_must_be_an_image_with_a_description(office: Client) -> 
     for bad, message in [
         ({"license_state": "N1"}, "Use the two-letter state code"),
         ({"license_number": "08 43/17"}, "Use letters, digits and dashes only."),
-        ({"sees_individuals": ""}, "Choose whether this clinician sees individuals, couples or both."),
+        (
+            {"sees_individuals": ""},
+            "Choose whether this clinician sees individuals, couples or both.",
+        ),
     ]:
         response = office.post(url, {**data, **bad})
         assert response.status_code == 200
@@ -196,19 +200,52 @@ def test_clinician_photo_must_be_an_image_with_a_description(office: Client) -> 
 @pytest.mark.parametrize(
     ("url", "data", "message", "model"),
     [
-        ("/office/practice/page/add/", {"kind": "about", "title": "Again"}, "Page with this Kind already exists.", Page),
-        ("/office/practice/page/add/", {"kind": "blog", "title": "T"}, "Select a valid choice.", Page),
-        ("/office/practice/faqitem/add/", {"question": "", "answer": "a", "order": "1"}, "This field is required.", FaqItem),
-        ("/office/practice/faqitem/add/", {"question": "q", "answer": "a", "order": "-1"}, "greater than or equal to 0", FaqItem),
-        ("/office/practice/tag/add/", {"name": "shame", "slug": "shame"}, "Tag with this Name already exists.", Tag),
+        (
+            "/office/practice/page/add/",
+            {"kind": "about", "title": "Again"},
+            "Page with this Kind already exists.",
+            Page,
+        ),
+        (
+            "/office/practice/page/add/",
+            {"kind": "blog", "title": "T"},
+            "Select a valid choice.",
+            Page,
+        ),
+        (
+            "/office/practice/faqitem/add/",
+            {"question": "", "answer": "a", "order": "1"},
+            "This field is required.",
+            FaqItem,
+        ),
+        (
+            "/office/practice/faqitem/add/",
+            {"question": "q", "answer": "a", "order": "-1"},
+            "greater than or equal to 0",
+            FaqItem,
+        ),
+        (
+            "/office/practice/tag/add/",
+            {"name": "shame", "slug": "shame"},
+            "Tag with this Name already exists.",
+            Tag,
+        ),
         (
             "/office/practice/modality/add/",
-            {"name": "Art", "slug": "emdr", "summary": "s", "what_it_is": "a", "session_like": "b", "who_it_helps": "c", "order": "x"},
+            {
+                "name": "Art",
+                "slug": "emdr",
+                "summary": "s",
+                "what_it_is": "a",
+                "session_like": "b",
+                "who_it_helps": "c",
+                "order": "x",
+            },
             "Enter a whole number.",
             Modality,
         ),
     ],
-)  # fmt: skip
+)
 def test_other_office_forms_reject_bad_input_with_a_message(
     office: Client, url: str, data: dict[str, str], message: str, model: type
 ) -> None:
@@ -229,7 +266,9 @@ def test_other_office_forms_reject_bad_input_with_a_message(
         "/office/practice/clinician/",
     ],
 )
-def test_office_pages_need_a_staff_sign_in(client: Client, demo: None, stranger: User, url: str) -> None:
+def test_office_pages_need_a_staff_sign_in(
+    client: Client, demo: None, stranger: User, url: str
+) -> None:
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/office/login/")
