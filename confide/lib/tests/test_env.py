@@ -78,9 +78,9 @@ def test_env_required_fails_loudly_when_missing() -> None:
 
 
 def _manage(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
-    }
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process only.
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
     environ.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
