@@ -143,3 +143,32 @@ def test_the_shortcut_hint_appears_only_with_javascript(
     expect(visit.page.get_by_text("Or press Shift 3 times")).to_be_visible()
     visit_without_js.page.goto(site + "/")
     expect(visit_without_js.page.get_by_text("Or press Shift 3 times")).to_be_hidden()
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/what-shame-is/", "/contact/", "/no-such-page/"])
+def test_dark_mode_keeps_every_contrast_and_rule(site: str, audit_page: Page, path: str) -> None:
+    audit_page.emulate_media(color_scheme="dark")
+    audit_page.goto(site + path)
+    assert (
+        audit_page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(22, 27, 29)"
+    )
+    assert axe_violations(audit_page) == []
+
+
+def test_articles_print_without_the_site_around_them(site: str, visit: Visit) -> None:
+    page = visit.page
+    page.goto(site + "/articles/shame-and-guilt/")
+    page.emulate_media(media="print")
+    for hidden in (".leave-bar", ".site-nav", ".cta", ".site-footer"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()
+    expect(page.locator("article .prose")).to_be_visible()
+
+
+def test_reduced_motion_turns_transitions_off(site: str, visit: Visit) -> None:
+    page = visit.page
+    script = "getComputedStyle(document.querySelector('.button')).transitionDuration"
+    page.goto(site + "/")
+    assert page.evaluate(script).startswith("0.15s")
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(script).split(",")[0] == "0s"
