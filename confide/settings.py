@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -64,6 +65,9 @@ else:
 
 INSTALLED_APPS = [
     "confide.practice",
+    "confide.clients",
+    "confide.scheduling",
+    "confide.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +122,8 @@ def _database() -> dict[str, object]:
         url = f"sqlite:///{VAR_DIR / 'confide.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not memory, so the servers and workers that tests start share it.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
         # instead of one failing halfway; WAL lets readers go on while one writes.
         config["OPTIONS"] = {
@@ -208,6 +215,49 @@ if PRODUCTION:
     if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
         # Only behind a proxy that sets this header itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work runs on Django's tasks framework with a database-backed queue, so a booking and
+# the messages it causes commit together. Start workers with `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+
+def _mailers() -> dict[str, dict[str, object]]:
+    """Read EMAIL_URL: outbox: (kept in the database), console:, or smtp[s]://user:pass@host:port."""
+    url = env_str("EMAIL_URL", "outbox:")
+    if url == "outbox:":
+        return {"default": {"BACKEND": "confide.notifications.outbox.OutboxBackend"}}
+    if url == "console:":
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "smtp+tls"} or not parts.hostname:
+        raise ImproperlyConfiguredError(
+            "EMAIL_URL must be outbox:, console:, or smtp://user:password@host:port "
+            "(smtps:// for TLS from the start, smtp+tls:// for STARTTLS)"
+        )
+    options: dict[str, object] = {
+        "host": parts.hostname,
+        "port": parts.port
+        or (465 if parts.scheme == "smtps" else 587 if parts.scheme == "smtp+tls" else 25),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_ssl": parts.scheme == "smtps",
+        "use_tls": parts.scheme == "smtp+tls",
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
+MAILERS = _mailers()
+# A sender name that says nothing about therapy: it shows on lock screens and shared inboxes.
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Appointments <appointments@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("office/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("confide.scheduling.urls")),
     path("", include("confide.practice.urls")),
 ]
 

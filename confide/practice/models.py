@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -42,6 +43,10 @@ def validate_phone(value: str) -> None:
 def validate_https(value: str) -> None:
     if not value.startswith("https://"):
         raise ValidationError("Use an address that starts with https://.", code="not_https")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def phone_href(number: str) -> str:
@@ -98,6 +103,11 @@ class Practice(models.Model):
         help_text="Shown with the crisis numbers on every page.",
     )
     cancellation_policy = models.TextField(blank=True)
+    cancellation_window_hours = models.PositiveSmallIntegerField(
+        "cancellation window (hours)",
+        default=24,
+        help_text="Inside this many hours before a session, people are asked to call instead.",
+    )
     leave_url = models.URLField(
         "'Leave this site' goes to",
         default="https://www.weather.gov/",
@@ -203,12 +213,30 @@ class Clinician(models.Model):
     accepting_new_clients = models.BooleanField(default=True)
     listed = models.BooleanField(default=True, help_text="Shown on the public site.")
     order = models.PositiveSmallIntegerField(default=0)
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Working hours are read in this zone.",
+    )
+    notify_email = models.EmailField(
+        "email for booking notices", blank=True, help_text="Private; never shown on the site."
+    )
+    calendar_token = models.CharField(max_length=64, default=new_calendar_token, editable=False)
 
     class Meta:
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}"
+
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def calendar_token_replace(self) -> None:
+        """Give the private calendar feed a new secret address; the old one stops working."""
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
 
     def clean(self) -> None:
         if self.photo and not self.photo_description.strip():
