@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "confide.clients",
     "confide.scheduling",
     "confide.notifications",
+    "confide.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -215,6 +216,16 @@ if PRODUCTION:
     if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
         # Only behind a proxy that sets this header itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The public site's absolute address, for links in emails and calendar files.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many proxies in front add themselves to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Public booking forms: this many submissions per client address per ten minutes.
+BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
+# Off only in the race tests' control case, which also drops the database guard.
+SCHEDULING_OVERLAP_GUARD = env_bool("SCHEDULING_OVERLAP_GUARD", default=True)
+SCHEDULING_UNGUARDED_DELAY = float(env_str("SCHEDULING_UNGUARDED_DELAY", "0") or 0)
 
 # Background work runs on Django's tasks framework with a database-backed queue, so a booking and
 # the messages it causes commit together. Start workers with `manage.py db_worker`.

@@ -58,7 +58,9 @@ class ConsultationRequest(models.Model):
         notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
         if self.may_call:
             notes.append("voicemail OK" if self.voicemail_ok else "no voicemail")
-            notes.append("may name the practice" if self.may_name_practice else "don't name the practice")
+            notes.append(
+                "may name the practice" if self.may_name_practice else "don't name the practice"
+            )
         if self.safe_times:
             notes.append(f"safe times: {self.safe_times}")
         return notes

@@ -132,11 +132,16 @@ def demo_load(*, password: str | None = None) -> DemoResult:
                 "sees_individuals": "individuals" in sees,
                 "sees_couples": "couples" in sees,
                 "accepting_new_clients": _yes(h.get("accepting", "yes")),
+                "notify_email": h.get("notify_email", ""),
             },
         )
         if created:
             clinician.modalities.set(modalities)
         made(created)
+
+        from confide.scheduling.demo import scheduling_demo_load
+
+        result.created += scheduling_demo_load(clinician=clinician)
 
         for path in sorted((DEMO_DIR / "pages").glob("*.md")):
             doc = _read(f"pages/{path.name}")

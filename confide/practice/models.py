@@ -19,12 +19,12 @@ DEFAULT_TIME_ZONE = "America/New_York"
 
 
 @cache
-def _time_zone_names() -> frozenset[str]:
+def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in _time_zone_names():
+    if value not in time_zone_names():
         raise ValidationError(
             "Enter a time zone name such as America/New_York.", code="invalid_time_zone"
         )

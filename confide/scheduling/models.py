@@ -57,10 +57,14 @@ class AppointmentType(models.Model):
         "minimum notice (minutes)", default=12 * 60, validators=[MaxValueValidator(60 * 24 * 60)]
     )
     horizon_days = models.PositiveSmallIntegerField(
-        "bookable this many days ahead", default=28, validators=[MinValueValidator(1), MaxValueValidator(366)]
+        "bookable this many days ahead",
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
     )
     slot_step_minutes = models.PositiveSmallIntegerField(
-        "offer a start every (minutes)", default=15, validators=[MinValueValidator(5), MaxValueValidator(240)]
+        "offer a start every (minutes)",
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -141,13 +145,26 @@ class AvailabilityRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        times = f" {self.start_time:%H:%M}–{self.end_time:%H:%M}" if self.start_time and self.end_time else ""
+        times = (
+            f" {self.start_time:%H:%M} to {self.end_time:%H:%M}"
+            if self.start_time and self.end_time
+            else ""
+        )
         if self.kind == self.Kind.WEEKLY and self.weekday:
             return f"{self.Weekday(self.weekday).label}{times}"
         if self.kind == self.Kind.EXTRA:
             return f"Extra {self.first_day}{times}"
-        span = f"{self.first_day}" + (f" to {self.last_day}" if self.last_day != self.first_day else "")
+        span = f"{self.first_day}" + (
+            f" to {self.last_day}" if self.last_day != self.first_day else ""
+        )
         return f"Off {span}{times or ' (whole days)'}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.kind == self.Kind.OFF and self.first_day and self.last_day is None:
+            self.last_day = self.first_day
+        if self.kind != self.Kind.WEEKLY:
+            self.weekday = None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -173,13 +190,6 @@ class AvailabilityRule(models.Model):
                 errors["last_day"] = "The last day cannot be before the first."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.kind == self.Kind.OFF and self.first_day and self.last_day is None:
-            self.last_day = self.first_day
-        if self.kind != self.Kind.WEEKLY:
-            self.weekday = None
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def _new_uid() -> str:
@@ -238,9 +248,17 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    manage_key = models.CharField(max_length=43, unique=True, default=_new_manage_key, editable=False)
-    booking_key = models.CharField(
-        max_length=64, unique=True, null=True, editable=False, help_text="Stops a form being used twice."
+    manage_key = models.CharField(
+        max_length=43, unique=True, default=_new_manage_key, editable=False
+    )
+    # NULL rather than "" for bookings made without a public form: many may lack a key, but no
+    # two may share one.
+    booking_key = models.CharField(  # noqa: DJ001
+        max_length=64,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="Stops a form being used twice.",
     )
     ical_uid = models.CharField(max_length=80, default=_new_uid, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -259,7 +277,9 @@ class Appointment(models.Model):
             models.Index(fields=["status", "start"], name="appointment_status_start"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(busy_start__lte=F("start")) & Q(busy_end__gte=F("end")),
                 name="appointment_busy_covers_it",
@@ -267,7 +287,8 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.appointment_type.name} {self.start:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
+        status = self.get_status_display()
+        return f"{self.appointment_type.name} {self.start:%Y-%m-%d %H:%M} UTC ({status})"
 
     def save(self, *args: object, **kwargs: object) -> None:
         kind = self.appointment_type

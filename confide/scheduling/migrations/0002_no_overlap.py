@@ -19,7 +19,7 @@ ALTER TABLE scheduling_appointment ADD CONSTRAINT appointment_no_overlap
 """
 POSTGRES_DOWN = "ALTER TABLE scheduling_appointment DROP CONSTRAINT appointment_no_overlap;"
 
-_SQLITE_CHECK = f"""
+_SQLITE_CHECK = f"""  # noqa: S608 - constant text, no input
     WHEN NEW.status IN {ACTIVE} AND EXISTS (
         SELECT 1 FROM scheduling_appointment AS other
         WHERE other.clinician_id = NEW.clinician_id

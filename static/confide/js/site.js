@@ -62,7 +62,25 @@
   // Losing focus mid-press (switching apps) must not leave Shift counted as held.
   window.addEventListener("blur", function () { shiftDown = false; });
 
+  // Booking times ---------------------------------------------------------------------
+  // Without JavaScript the page shows the practice's zone and a list to pick another; with
+  // it, show the visitor's own zone straight away (once: a choice they make wins).
+  function showVisitorZone() {
+    var form = document.querySelector("[data-zone-form]");
+    if (!form) { return; }
+    var select = form.querySelector("select[name=tz]");
+    select.addEventListener("change", function () { form.submit(); });
+    if (/[?&]tz=/.test(window.location.search)) { return; }
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (!zone || zone === select.value) { return; }
+    var params = new URLSearchParams(window.location.search);
+    params.set("tz", zone);
+    window.location.replace(window.location.pathname + "?" + params.toString());
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showVisitorZone();
     var links = document.querySelectorAll("[data-leave]");
     for (var i = 0; i < links.length; i++) { links[i].addEventListener("click", leave); }
     var hints = document.querySelectorAll(".js-only");

@@ -1,0 +1,121 @@
+"""Email composition: every message is a set of templates (subject, text, HTML) rendered here.
+
+Discretion rules the wording (see templates/notifications/email/): a neutral subject and first
+line, no name of a therapy, a kind of appointment, the practice or the person's note, and no
+link but the site's own manage page (or, for the clinician, the office).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat
+
+from confide.notifications.events import Audience, Event
+from confide.practice.models import Practice
+from confide.scheduling.models import Appointment
+
+TEMPLATE_DIR = "notifications/email"
+CALENDAR_FILENAME = "appointment.ics"
+CALENDAR_MIMETYPE = "text/calendar"
+
+
+def site_url(path: str) -> str:
+    """Return an absolute address on this site for a path, for links that leave a request behind."""
+    base: str = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + path
+
+
+def _render_text(name: str, context: Mapping[str, Any]) -> str:
+    # Plain text must not be HTML-escaped: an address with "&" would arrive as "&amp;".
+    backend = engines["django"]
+    assert isinstance(backend, DjangoTemplates)
+    return backend.engine.get_template(name).render(Context(dict(context), autoescape=False))
+
+
+def _tidy(text: str) -> str:
+    # Template tags leave blank lines behind; keep at most one between paragraphs.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def render_email(name: str, context: Mapping[str, Any], *, to: str) -> EmailMultiAlternatives:
+    """Render templates ``<name>-subject.txt``, ``-body.txt`` and ``-body.html`` into one email."""
+    prefix = f"{TEMPLATE_DIR}/{name}"
+    # A subject must be one line; templates may wrap it for readability.
+    subject = " ".join(_render_text(f"{prefix}-subject.txt", context).split())
+    text = _tidy(_render_text(f"{prefix}-body.txt", context))
+    html = render_to_string(f"{prefix}-body.html", dict(context))
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[to],
+        # RFC 3834: tells mail servers not to send vacation replies back to a robot.
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def short_when(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """Return a moment as "Tue, Mar 16, 10:00 AM" in the zone given."""
+    return dateformat.format(moment.astimezone(tz), "D, M j, g:i A")
+
+
+def recipient(appointment: Appointment, audience: Audience) -> str:
+    """Return the address a message to this audience goes to, or "" when there is none."""
+    if audience == Audience.CLINICIAN:
+        return appointment.clinician.notify_email
+    return appointment.consultation.email if appointment.consultation else ""
+
+
+def appointment_context(appointment: Appointment) -> dict[str, Any]:
+    """Return what the appointment templates may show; nothing in it names the kind or the note."""
+    tz = appointment.clinician.tz()
+    start = appointment.start.astimezone(tz)
+    end = appointment.end.astimezone(tz)
+    practice = Practice.load()
+    try:
+        earlier: Appointment | None = appointment.rescheduled_from
+    except Appointment.DoesNotExist:
+        earlier = None
+    return {
+        "when": short_when(start, tz),
+        "zone": start.tzname(),
+        "zone_city": appointment.clinician.time_zone.rsplit("/", 1)[-1].replace("_", " "),
+        "day": dateformat.format(start, "l, F j, Y"),
+        "start_time": dateformat.format(start, "g:i A"),
+        "end_time": dateformat.format(end, "g:i A"),
+        "minutes": int((appointment.end - appointment.start).total_seconds() // 60),
+        "earlier_when": short_when(earlier.start, tz) if earlier else "",
+        "format": appointment.format,
+        "address_lines": [] if practice.online_only else practice.address_lines(),
+        "practice_phone": practice.phone,
+        "cancellation_window_hours": practice.cancellation_window_hours,
+        "clinician_name": appointment.clinician.name,
+        "initials": appointment.initials(),
+        "manage_url": site_url(appointment.get_manage_url()),
+        "office_url": site_url(reverse("admin:index")),
+    }
+
+
+def appointment_email(
+    appointment: Appointment, *, event: Event, audience: Audience, calendar: bytes | None = None
+) -> EmailMultiAlternatives | None:
+    """Return the message about an event for one audience, or None when it has no address."""
+    to = recipient(appointment, audience)
+    if not to:
+        return None
+    message = render_email(f"{audience}-{event}", appointment_context(appointment), to=to)
+    if calendar is not None:
+        message.attach(CALENDAR_FILENAME, calendar, CALENDAR_MIMETYPE)
+    return message

@@ -1,0 +1,102 @@
+"""Appointments made directly, for tests of messages and calendar files (not of booking)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from confide.clients.models import ConsultationRequest
+from confide.practice.models import Clinician
+from confide.scheduling.models import Appointment, AppointmentType
+
+ROOT = Path(__file__).resolve().parents[3]
+NEW_YORK = ZoneInfo("America/New_York")
+# Words that would tell a reader what the appointment is about.
+FORBIDDEN_WORDS = [
+    "therapy",
+    "therapist",
+    "counseling",
+    "counselling",
+    "psychotherapy",
+    "session",
+    "consultation",
+    "emdr",
+    "hypnosis",
+    "somatic",
+    "mental",
+    "lcsw",
+]
+NOTE_CANARY = "CANARY-NOTE-4f1d I keep feeling ashamed"
+NAME = "Zelda Quintrell"
+TYPE_NAME = "Canary kind of appointment"
+
+
+def new_york(text: str) -> dt.datetime:
+    """Parse '2027-03-15 10:00' as wall-clock time in New York."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=NEW_YORK)
+
+
+def appointment_make(
+    *,
+    start: dt.datetime,
+    minutes: int = 50,
+    fmt: Appointment.Format = Appointment.Format.VIDEO,
+    status: Appointment.Status = Appointment.Status.CONFIRMED,
+    email: str = "zq@example.org",
+    wants_calendar_file: bool = False,
+    notify_email: str = "hb-notices@example.org",
+) -> Appointment:
+    """Return a saved appointment with the demo clinician, with a canary note and name."""
+    clinician = Clinician.objects.get(slug="hannah-brenner")
+    if clinician.notify_email != notify_email:
+        clinician.notify_email = notify_email
+        clinician.save(update_fields=["notify_email"])
+    kind, _ = AppointmentType.objects.get_or_create(
+        clinician=clinician,
+        slug=f"canary-{minutes}",
+        defaults={
+            "name": TYPE_NAME,
+            "duration_minutes": minutes,
+            "in_person": True,
+            "video": True,
+            "phone": True,
+        },
+    )
+    consultation = ConsultationRequest.objects.create(
+        clinician=clinician,
+        name=NAME,
+        email=email,
+        phone="" if email else "(212) 555-0123",
+        may_email=bool(email),
+        note=NOTE_CANARY,
+        wants_calendar_file=wants_calendar_file,
+    )
+    return Appointment.objects.create(
+        clinician=clinician,
+        appointment_type=kind,
+        format=fmt,
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        status=status,
+        consultation=consultation,
+    )
+
+
+def ical_js(path: Path) -> dict[str, object]:
+    """Return what ical.js (Mozilla's calendar parser) reads from a calendar file."""
+    node = shutil.which("node")
+    assert node, "node is missing; `make test` needs Node.js for ical.js"
+    assert (ROOT / "node_modules" / "ical.js").exists(), "run `npm ci` to install ical.js"
+    result = subprocess.run(
+        [node, str(ROOT / "e2e" / "ical" / "parse.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed

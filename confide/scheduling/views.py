@@ -1,0 +1,577 @@
+"""The public booking journey: choose a format, a time, give details, confirm; then manage it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from confide.accounts.ratelimit import Limit, hit
+from confide.practice.models import Clinician, Practice
+from confide.scheduling import services
+from confide.scheduling.forms import BookingForm, RequestForm
+from confide.scheduling.models import Appointment, AppointmentType
+from confide.scheduling.services import (
+    AlreadyBooked,
+    BookingError,
+    InsideCancellationWindow,
+    SlotTaken,
+    available_slots,
+    bookable_window,
+    nearest_slots,
+    zone_or_default,
+)
+
+_PAYLOAD_SALT = "confide.scheduling.booking"
+# A person may take a while over the details, but a form left open for a day is stale.
+_PAYLOAD_MAX_AGE = dt.timedelta(minutes=45)
+
+COMMON_ZONES = [
+    ("America/New_York", "Eastern Time (New York)"),
+    ("America/Chicago", "Central Time (Chicago)"),
+    ("America/Denver", "Mountain Time (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific Time (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+]
+
+
+def rate_limited(
+    scope: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer 429 with the practice's phone number when an address sends a form too often."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                limit = Limit(scope=scope, count=settings.BOOKING_RATE_LIMIT, seconds=600)
+                if not hit(limit, request):
+                    return render(request, "scheduling/too_many.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _public_type(clinician: str, kind: str) -> AppointmentType:
+    appointment_type = (
+        AppointmentType.objects.select_related("clinician")
+        .filter(clinician__slug=clinician, slug=kind, active=True, clinician__listed=True)
+        .exclude(booking=AppointmentType.Booking.OFFICE)
+        .first()
+    )
+    if appointment_type is None:
+        raise Http404("No such appointment type")
+    return appointment_type
+
+
+def _zone(request: HttpRequest, clinician: Clinician) -> ZoneInfo:
+    return zone_or_default(request.GET.get("tz") or request.POST.get("tz"), clinician.time_zone)
+
+
+def _zone_label(zone: ZoneInfo) -> str:
+    return dict(COMMON_ZONES).get(zone.key, zone.key.replace("_", " "))
+
+
+def _format(request: HttpRequest, appointment_type: AppointmentType) -> str | None:
+    formats = appointment_type.formats()
+    chosen = request.GET.get("format") or request.POST.get("format")
+    if len(formats) == 1:
+        return formats[0]
+    return chosen if chosen in formats else None
+
+
+def _parse_start(value: str | None) -> dt.datetime | None:
+    if not value or len(value) > 40:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if start.tzinfo is None:
+        return None
+    return start.astimezone(dt.UTC)
+
+
+def _query(**params: object) -> str:
+    return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@require_safe
+def book_start(request: HttpRequest) -> HttpResponse:
+    """The door: which kind of appointment, and by phone or video."""
+    types = list(
+        AppointmentType.objects.select_related("clinician")
+        .filter(active=True, clinician__listed=True, clinician__accepting_new_clients=True)
+        .exclude(booking=AppointmentType.Booking.OFFICE)
+        .order_by("clinician__order", "order")
+    )
+    consultations = [t for t in types if t.kind == AppointmentType.Kind.CONSULTATION]
+    others = [t for t in types if t.kind != AppointmentType.Kind.CONSULTATION]
+    return render(
+        request,
+        "scheduling/book_start.html",
+        {"consultations": consultations, "others": others, "nav": "book"},
+    )
+
+
+@require_safe
+def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
+    """Open times for one week, in the visitor's time zone."""
+    appointment_type = _public_type(clinician, kind)
+    chosen_format = _format(request, appointment_type)
+    zone = _zone(request, appointment_type.clinician)
+    if chosen_format is None:
+        return render(
+            request,
+            "scheduling/choose_format.html",
+            {"appointment_type": appointment_type, "zone": zone},
+        )
+    now = timezone.now()
+    window_first, window_last = bookable_window(appointment_type=appointment_type, now=now)
+    weeks = (window_last - window_first).days // 7 + 1
+    try:
+        week = min(max(int(request.GET.get("week", "0")), 0), weeks - 1)
+    except ValueError:
+        week = 0
+    first_day = window_first + dt.timedelta(days=7 * week)
+    last_day = min(first_day + dt.timedelta(days=6), window_last)
+    starts = available_slots(
+        appointment_type=appointment_type, now=now, first_day=first_day, last_day=last_day
+    )
+    days: dict[dt.date, list[dt.datetime]] = defaultdict(list)
+    for start in starts:
+        days[start.astimezone(zone).date()].append(start)
+    details_url = reverse("scheduling:details", args=[clinician, kind])
+    context = {
+        "appointment_type": appointment_type,
+        "format": chosen_format,
+        "format_label": Appointment.Format(chosen_format).label,
+        "zone": zone,
+        "zone_label": _zone_label(zone),
+        "zones": _zone_choices(zone),
+        "zone_keep": [("format", chosen_format), ("week", week)],
+        "days": [
+            (
+                day,
+                [
+                    (
+                        s,
+                        details_url
+                        + _query(
+                            start=s.isoformat().replace("+00:00", "Z"),
+                            format=chosen_format,
+                            tz=zone.key,
+                        ),
+                    )
+                    for s in day_starts
+                ],
+            )
+            for day, day_starts in sorted(days.items())
+        ],
+        "week": week,
+        "first_day": first_day,
+        "last_day": last_day,
+        "previous_url": _query(format=chosen_format, tz=zone.key, week=week - 1)
+        if week > 0
+        else None,
+        "next_url": _query(format=chosen_format, tz=zone.key, week=week + 1)
+        if week + 1 < weeks
+        else None,
+        "request_url": reverse("scheduling:request") + _query(clinician=clinician),
+    }
+    return render(request, "scheduling/slots.html", context)
+
+
+def _zone_choices(current: ZoneInfo) -> list[tuple[str, str]]:
+    common = list(COMMON_ZONES)
+    if current.key not in dict(common):
+        common.append((current.key, _zone_label(current)))
+    return common
+
+
+def _slot_problem(
+    request: HttpRequest,
+    appointment_type: AppointmentType,
+    error: BookingError,
+    *,
+    around: dt.datetime | None,
+    chosen_format: str | None,
+    zone: ZoneInfo,
+    status: int,
+) -> HttpResponse:
+    now = timezone.now()
+    alternatives = (
+        nearest_slots(appointment_type=appointment_type, around=around, now=now)
+        if around is not None and chosen_format
+        else []
+    )
+    details_url = reverse(
+        "scheduling:details", args=[appointment_type.clinician.slug, appointment_type.slug]
+    )
+    context = {
+        "appointment_type": appointment_type,
+        "message": error.message,
+        "taken": isinstance(error, SlotTaken),
+        "alternatives": [
+            (
+                s,
+                details_url
+                + _query(
+                    start=s.isoformat().replace("+00:00", "Z"), format=chosen_format, tz=zone.key
+                ),
+            )
+            for s in alternatives
+        ],
+        "zone": zone,
+        "zone_label": _zone_label(zone),
+        "slots_url": reverse(
+            "scheduling:slots", args=[appointment_type.clinician.slug, appointment_type.slug]
+        )
+        + _query(format=chosen_format, tz=zone.key),
+    }
+    return render(request, "scheduling/slot_problem.html", context, status=status)
+
+
+def _checked_slot(
+    request: HttpRequest, appointment_type: AppointmentType, zone: ZoneInfo
+) -> tuple[dt.datetime, str] | HttpResponse:
+    """Return the requested start and format, or the page that explains what is wrong."""
+    chosen_format = _format(request, appointment_type)
+    start = _parse_start(request.GET.get("start"))
+    if start is None or chosen_format is None:
+        return _slot_problem(
+            request,
+            appointment_type,
+            BookingError(
+                "That link doesn't point to a time we offered. Please choose a time again."
+            ),
+            around=None,
+            chosen_format=chosen_format,
+            zone=zone,
+            status=400,
+        )
+    now = timezone.now()
+    day = start.astimezone(appointment_type.clinician.tz()).date()
+    if start not in available_slots(
+        appointment_type=appointment_type, now=now, first_day=day, last_day=day
+    ):
+        error: BookingError = (
+            BookingError("That time has already passed.")
+            if start <= now
+            else services._unavailable_or_taken(appointment_type, start, now)
+        )
+        return _slot_problem(
+            request,
+            appointment_type,
+            error,
+            around=max(start, now),
+            chosen_format=chosen_format,
+            zone=zone,
+            status=409 if isinstance(error, SlotTaken) else 400,
+        )
+    return start, chosen_format
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("booking-details")
+def details(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
+    """Ask for the few details needed; a valid form goes on to the confirmation step."""
+    appointment_type = _public_type(clinician, kind)
+    zone = _zone(request, appointment_type.clinician)
+    checked = _checked_slot(request, appointment_type, zone)
+    if isinstance(checked, HttpResponse):
+        return checked
+    start, chosen_format = checked
+    form = BookingForm(request.POST or None)
+    context: dict[str, object] = {
+        "appointment_type": appointment_type,
+        "start": start,
+        "end": start + appointment_type.duration,
+        "format": chosen_format,
+        "format_label": Appointment.Format(chosen_format).label,
+        "zone": zone,
+        "zone_label": _zone_label(zone),
+        "slots_url": reverse("scheduling:slots", args=[clinician, kind])
+        + _query(format=chosen_format, tz=zone.key),
+    }
+    editing = request.method == "POST" and "edit" in request.POST
+    if request.method == "POST" and not editing and form.is_valid():
+        payload = {
+            "type": appointment_type.pk,
+            "start": start.isoformat(),
+            "format": chosen_format,
+            "tz": zone.key,
+            "contact": form.cleaned_data | {"for_couple": bool(form.cleaned_data["for_couple"])},
+            "key": secrets.token_urlsafe(24),
+        }
+        context["contact"] = form.contact()
+        context["payload"] = signing.dumps(payload, salt=_PAYLOAD_SALT, compress=True)
+        context["confirm_url"] = reverse("scheduling:confirm", args=[clinician, kind])
+        context["edit_url"] = request.get_full_path()
+        context["edit_fields"] = [
+            (name, value)
+            for name, value in request.POST.items()
+            if name in form.fields and value not in ("", None)
+        ]
+        return render(request, "scheduling/confirm.html", context)
+    context["form"] = form
+    status = 400 if form.is_bound and not editing and form.errors else 200
+    return render(request, "scheduling/details.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@rate_limited("booking-confirm")
+def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
+    """Make the booking from the signed details; each signed form books at most once."""
+    appointment_type = _public_type(clinician, kind)
+    zone = _zone(request, appointment_type.clinician)
+    try:
+        payload = signing.loads(
+            request.POST.get("payload", ""),
+            salt=_PAYLOAD_SALT,
+            max_age=_PAYLOAD_MAX_AGE,
+        )
+    except signing.SignatureExpired:
+        return _slot_problem(
+            request,
+            appointment_type,
+            BookingError(
+                "This form was open too long and has expired, so nothing was booked. "
+                "Please choose a time again."
+            ),
+            around=None,
+            chosen_format=None,
+            zone=zone,
+            status=400,
+        )
+    except signing.BadSignature:
+        return _slot_problem(
+            request,
+            appointment_type,
+            BookingError(
+                "This form couldn't be read, so nothing was booked. Please choose a time again."
+            ),
+            around=None,
+            chosen_format=None,
+            zone=zone,
+            status=400,
+        )
+    if payload.get("type") != appointment_type.pk:
+        raise Http404("Form for another appointment type")
+    start = dt.datetime.fromisoformat(payload["start"])
+    # The details were valid when signed; reading them through the form again keeps one
+    # definition of what they mean, and catches a rule that changed in between.
+    form = BookingForm(
+        payload["contact"] | {"for_couple": "1" if payload["contact"]["for_couple"] else "0"}
+    )
+    if not form.is_valid():
+        return _slot_problem(
+            request,
+            appointment_type,
+            BookingError("Please fill in your details again."),
+            around=start,
+            chosen_format=payload["format"],
+            zone=zone,
+            status=400,
+        )
+    contact = form.contact()
+    try:
+        appointment = services.appointment_book(
+            appointment_type=appointment_type,
+            start=start,
+            format=payload["format"],
+            contact=contact,
+            now=timezone.now(),
+            booking_key=payload["key"],
+        )
+    except AlreadyBooked as already:
+        appointment = already.appointment
+    except BookingError as error:
+        return _slot_problem(
+            request,
+            appointment_type,
+            error,
+            around=start,
+            chosen_format=payload["format"],
+            zone=zone,
+            status=409,
+        )
+    return redirect(
+        reverse("scheduling:booked", args=[appointment.manage_token()]) + _query(tz=zone.key)
+    )
+
+
+def _appointment_for(token: str) -> Appointment:
+    key = Appointment.key_from_manage_token(token)
+    if key is None:
+        raise Http404("No such appointment")
+    return get_object_or_404(
+        Appointment.objects.select_related(
+            "appointment_type", "clinician", "consultation", "rescheduled_to"
+        ),
+        manage_key=key,
+    )
+
+
+def _appointment_context(
+    request: HttpRequest, appointment: Appointment, token: str
+) -> dict[str, object]:
+    zone = _zone(request, appointment.clinician)
+    now = timezone.now()
+    return {
+        "appointment": appointment,
+        "token": token,
+        "zone": zone,
+        "zone_label": _zone_label(zone),
+        "changeable": appointment.is_active and appointment.start > now,
+        "inside_window": services.inside_cancellation_window(appointment=appointment, now=now),
+        "practice": Practice.load(),
+    }
+
+
+@never_cache
+@require_safe
+def booked(request: HttpRequest, token: str) -> HttpResponse:
+    """What happens next, right after booking."""
+    appointment = _appointment_for(token)
+    context = _appointment_context(request, appointment, token)
+    return render(request, "scheduling/booked.html", context)
+
+
+@never_cache
+@require_safe
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """See the appointment as it stands now, and change or cancel it while that is allowed."""
+    appointment = _appointment_for(token)
+    return render(
+        request, "scheduling/manage.html", _appointment_context(request, appointment, token)
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage")
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment_for(token)
+    context = _appointment_context(request, appointment, token)
+    if request.method == "POST":
+        try:
+            services.appointment_cancel(appointment=appointment, now=timezone.now())
+        except BookingError as error:
+            context["error"] = error.message
+            context["inside_window"] = isinstance(error, InsideCancellationWindow)
+            return render(request, "scheduling/manage.html", context, status=409)
+        return HttpResponseRedirect(
+            reverse("scheduling:manage", args=[token])
+            + _query(tz=context["zone"].key, done="cancelled")
+        )  # type: ignore[attr-defined]
+    return render(request, "scheduling/cancel.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("manage")
+def reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment_for(token)
+    context = _appointment_context(request, appointment, token)
+    zone: ZoneInfo = context["zone"]  # type: ignore[assignment]
+    now = timezone.now()
+    if not context["changeable"] or context["inside_window"]:
+        return render(
+            request,
+            "scheduling/manage.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+    if request.method == "POST":
+        start = _parse_start(request.POST.get("start"))
+        if start is None:
+            context["error"] = "That time couldn't be read. Please choose one of the times shown."
+        else:
+            try:
+                new = services.appointment_reschedule(appointment=appointment, start=start, now=now)
+            except BookingError as error:
+                context["error"] = error.message
+            else:
+                return redirect(
+                    reverse("scheduling:manage", args=[new.manage_token()])
+                    + _query(tz=zone.key, done="moved")
+                )
+    kind = appointment.appointment_type
+    first, last = bookable_window(appointment_type=kind, now=now)
+    try:
+        week = max(int(request.GET.get("week", "0")), 0)
+    except ValueError:
+        week = 0
+    first_day = first + dt.timedelta(days=7 * week)
+    last_day = min(first_day + dt.timedelta(days=6), last)
+    starts = available_slots(appointment_type=kind, now=now, first_day=first_day, last_day=last_day)
+    days: dict[dt.date, list[dt.datetime]] = defaultdict(list)
+    for s in starts:
+        if s != appointment.start:
+            days[s.astimezone(zone).date()].append(s)
+    context |= {
+        "days": sorted(days.items()),
+        "next_url": _query(tz=zone.key, week=week + 1) if last_day < last else None,
+        "previous_url": _query(tz=zone.key, week=week - 1) if week > 0 else None,
+        "zones": _zone_choices(zone),
+    }
+    return render(
+        request, "scheduling/reschedule.html", context, status=409 if "error" in context else 200
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("consultation-request")
+def request_consultation(request: HttpRequest) -> HttpResponse:
+    """When no offered time fits: leave preferred times and a way to reach you."""
+    clinicians = Clinician.objects.filter(listed=True, accepting_new_clients=True)
+    clinician = (
+        clinicians.filter(slug=request.GET.get("clinician", "")).first() or clinicians.first()
+    )
+    if clinician is None:
+        raise Http404("Not taking new clients")
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_request_create(
+                clinician=clinician,
+                contact=form.contact(),
+                preferred_times=form.cleaned_data["preferred_times"],
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("scheduling:request_sent")
+    return render(
+        request,
+        "scheduling/request.html",
+        {"form": form, "clinician": clinician, "nav": "book"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def request_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/request_sent.html")
