@@ -94,11 +94,14 @@ class Calendar:
     busy: list[Interval]
 
 
-def clinician_calendar(*, clinician: Clinician, first_day: dt.date, last_day: dt.date) -> Calendar:
+def clinician_calendar(
+    *, clinician: Clinician, first_day: dt.date, last_day: dt.date, moving: int | None = None
+) -> Calendar:
     """Return the clinician's working and busy time between two dates of their own zone.
 
     One query reads the availability rules and the busy appointments together (a UNION), so the
-    public slots page costs the same few queries whatever the horizon.
+    public slots page costs the same few queries whatever the horizon. The appointment whose id
+    is ``moving`` is left out of the busy time: it is the one being moved.
     """
     tz = clinician.tz()
     window_start = wall_to_utc(first_day, dt.time(0), tz) - dt.timedelta(days=1)
@@ -126,6 +129,7 @@ def clinician_calendar(*, clinician: Clinician, first_day: dt.date, last_day: dt
     busy_rows = (
         Appointment.objects.active()
         .filter(clinician=clinician, busy_start__lt=window_end, busy_end__gt=window_start)
+        .exclude(pk=moving)
         .order_by()
         .values_list(
             Value("busy", output_field=models.CharField()),
@@ -196,14 +200,18 @@ def available_slots(
     now: dt.datetime,
     first_day: dt.date,
     last_day: dt.date,
+    moving: int | None = None,
 ) -> list[dt.datetime]:
-    """Return the UTC starts at which this type can be booked between two dates of the clinician."""
+    """Return the UTC starts at which this type can be booked between two dates of the clinician.
+
+    ``moving`` is the id of an appointment being moved, whose own time counts as free.
+    """
     window_first, window_last = bookable_window(appointment_type=appointment_type, now=now)
     first_day, last_day = max(first_day, window_first), min(last_day, window_last)
     if last_day < first_day:
         return []
     calendar = clinician_calendar(
-        clinician=appointment_type.clinician, first_day=first_day, last_day=last_day
+        clinician=appointment_type.clinician, first_day=first_day, last_day=last_day, moving=moving
     )
     return free_slots(
         working=calendar.working,

@@ -525,7 +525,13 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         week = 0
     first_day = first + dt.timedelta(days=7 * week)
     last_day = min(first_day + dt.timedelta(days=6), last)
-    starts = available_slots(appointment_type=kind, now=now, first_day=first_day, last_day=last_day)
+    starts = available_slots(
+        appointment_type=kind,
+        now=now,
+        first_day=first_day,
+        last_day=last_day,
+        moving=appointment.pk,
+    )
     days: dict[dt.date, list[dt.datetime]] = defaultdict(list)
     for s in starts:
         if s != appointment.start:

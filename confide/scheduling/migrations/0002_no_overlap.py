@@ -19,7 +19,7 @@ ALTER TABLE scheduling_appointment ADD CONSTRAINT appointment_no_overlap
 """
 POSTGRES_DOWN = "ALTER TABLE scheduling_appointment DROP CONSTRAINT appointment_no_overlap;"
 
-_SQLITE_CHECK = f"""  # noqa: S608 - constant text, no input
+_SQLITE_CHECK = f"""
     WHEN NEW.status IN {ACTIVE} AND EXISTS (
         SELECT 1 FROM scheduling_appointment AS other
         WHERE other.clinician_id = NEW.clinician_id
@@ -31,7 +31,7 @@ _SQLITE_CHECK = f"""  # noqa: S608 - constant text, no input
     BEGIN
         SELECT RAISE(ABORT, 'appointment_no_overlap: the clinician already has an appointment then');
     END;
-"""
+"""  # noqa: S608 - fixed text, no input
 SQLITE_UP = [
     f"CREATE TRIGGER appointment_no_overlap_insert BEFORE INSERT ON scheduling_appointment {_SQLITE_CHECK}",
     f"CREATE TRIGGER appointment_no_overlap_update BEFORE UPDATE ON scheduling_appointment {_SQLITE_CHECK}",
