@@ -32,10 +32,14 @@ install: $(VENV)/.installed-base
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
+# The site and one background worker (emails, reminders); Ctrl+C stops both.
 run: install
 	$(PY) manage.py migrate --no-input
 	PORT=$(PORT) $(PY) manage.py load_demo
-	@echo "Serving Confide on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "Serving Confide on http://127.0.0.1:$(PORT) with a background worker (Ctrl+C stops both)"
+	@export SITE_URL=http://127.0.0.1:$(PORT); \
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 browsers:

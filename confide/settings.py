@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -123,8 +124,9 @@ def _database() -> dict[str, object]:
         url = f"sqlite:///{VAR_DIR / 'confide.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # A file, not memory, so the servers and workers that tests start share it.
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # A file, not memory, so the servers and workers that tests start can share it; one per
+        # test run, so two runs side by side don't trip over each other.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
         # instead of one failing halfway; WAL lets readers go on while one writes.
         config["OPTIONS"] = {
@@ -189,8 +191,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# No referrer at all: the neutral site a visitor leaves to must not learn where they were.
-SECURE_REFERRER_POLICY = "no-referrer"
+# No referrer leaves the site: the neutral site a visitor leaves to must not learn where they
+# were. Within the site it is kept, because with "no-referrer" browsers send "Origin: null"
+# on form posts and Django's CSRF check (rightly) refuses them.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

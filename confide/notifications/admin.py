@@ -16,8 +16,15 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     list_filter = ["created_at"]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
-    fields = ["created_at", "from_email", "to", "subject", "plain_text", "html", "files"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "from_email",
+        "to",
+        "subject",
+        "plain_text",
+        "html",
+        "files",
+    )
 
     @admin.display(description="plain text")
     def plain_text(self, obj: OutboxMessage) -> str:

@@ -1,4 +1,4 @@
-"""An email backend that keeps messages in the database, for the demo and for installs without SMTP."""
+"""An email backend that keeps messages in the database: the demo's outbox, read in the office."""
 
 from __future__ import annotations
 
@@ -42,8 +42,7 @@ class OutboxBackend(BaseEmailBackend):
             html = ""
             if isinstance(message, EmailMultiAlternatives):
                 html = next(
-                    (str(a.content) for a in message.alternatives if a.mimetype == "text/html"),
-                    "",
+                    (str(body) for body, kind in message.alternatives if kind == "text/html"), ""
                 )
             OutboxMessage.objects.create(
                 from_email=str(message.from_email),

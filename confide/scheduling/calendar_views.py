@@ -70,7 +70,7 @@ def clinician_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def clinician_feed_url(request: HttpRequest, clinician: Clinician) -> str:
-    """Return the absolute address a clinician subscribes to; it is the secret, so show it only to them."""
+    """Return the absolute address of the feed; it is the secret, so show it to its owner only."""
     return request.build_absolute_uri(
         reverse("scheduling:clinician_feed", args=[clinician.calendar_token])
     )

@@ -12,7 +12,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from icalendar import CLASS, STATUS, Calendar, Event, vCalAddress, vDuration
+from icalendar import CLASS, STATUS, Calendar, Component, Event, Timezone, vCalAddress, vDuration
 
 from confide.scheduling.models import Appointment
 
@@ -78,7 +78,12 @@ def _event(
 
 
 def _calendar(
-    events: Sequence[Event], *, method: str, starts: Sequence[dt.datetime], name: str | None = None
+    events: Sequence[Event],
+    *,
+    method: str,
+    tz: ZoneInfo,
+    starts: Sequence[dt.datetime],
+    name: str | None = None,
 ) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -89,16 +94,40 @@ def _calendar(
         # RFC 7986 requires VALUE=DURATION here; older clients read X-PUBLISHED-TTL instead.
         calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    if starts:
+        calendar.add_component(_vtimezone(tz, starts))
     for event in events:
         calendar.add_component(event)
-    if starts:
-        # Transitions for a year either side are plenty and keep the file small; the default
-        # span (1970 to 2038) adds kilobytes of RDATEs to every message.
-        calendar.add_missing_timezones(
-            first_date=min(starts).date() - dt.timedelta(days=366),
-            last_date=max(starts).date() + dt.timedelta(days=366),
-        )
     return calendar
+
+
+def _vtimezone(tz: ZoneInfo, starts: Sequence[dt.datetime]) -> Timezone:
+    """Return a VTIMEZONE for the zone around these times, with one observance per change.
+
+    icalendar writes each kind of observance once with its later onsets as RDATE values.
+    ical.js (Thunderbird's parser, like libical before it was fixed) ignores the DTSTART of an
+    observance that has RDATEs and reads only the first value of each RDATE line, which puts
+    times a DST change away an hour off. An observance per onset, DTSTART only, is read right
+    by every client. A year either side is plenty and keeps the file small.
+    """
+    generated = Timezone.from_tzinfo(
+        tz,
+        first_date=min(starts).astimezone(tz).date() - dt.timedelta(days=366),
+        last_date=max(starts).astimezone(tz).date() + dt.timedelta(days=366),
+    )
+    onsets: list[tuple[dt.datetime, Component]] = []
+    for observance in generated.subcomponents:
+        for onset in [observance.DTSTART, *(rdate for rdate, _ in observance.rdates)]:
+            single = type(observance)()
+            for name in ("TZNAME", "TZOFFSETFROM", "TZOFFSETTO"):
+                single.add(name, observance[name])
+            single.add("DTSTART", onset)
+            onsets.append((onset, single))
+    vtimezone = Timezone()
+    vtimezone.add("TZID", generated["TZID"])
+    for _, single_onset in sorted(onsets, key=lambda pair: pair[0]):
+        vtimezone.add_component(single_onset)
+    return vtimezone
 
 
 def appointment_ics(appointment: Appointment, *, now: dt.datetime, cancel: bool = False) -> bytes:
@@ -109,14 +138,14 @@ def appointment_ics(appointment: Appointment, *, now: dt.datetime, cancel: bool 
     makes it METHOD:CANCEL with STATUS:CANCELLED, which removes the event the UID names.
     """
     cancelled = cancel or appointment.status in GONE_STATUSES
-    event = _event(
-        appointment, tz=appointment.clinician.tz(), now=now, summary=SUMMARY, cancel=cancelled
-    )
+    tz = appointment.clinician.tz()
+    event = _event(appointment, tz=tz, now=now, summary=SUMMARY, cancel=cancelled)
     event.add("organizer", _organizer())
     calendar = _calendar(
-        [event], method="CANCEL" if cancelled else "PUBLISH", starts=[appointment.start]
+        [event], method="CANCEL" if cancelled else "PUBLISH", tz=tz, starts=[appointment.start]
     )
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body
 
 
 def feed_summary(appointment: Appointment) -> str:
@@ -135,6 +164,7 @@ def clinician_feed_ics(
         for appointment in items
     ]
     calendar = _calendar(
-        events, method="PUBLISH", starts=[a.start for a in items], name="Appointments"
+        events, method="PUBLISH", tz=tz, starts=[a.start for a in items], name="Appointments"
     )
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from confide.clients.models import ConsultationRequest
@@ -86,7 +87,7 @@ def appointment_make(
     )
 
 
-def ical_js(path: Path) -> dict[str, object]:
+def ical_js(path: Path) -> dict[str, Any]:
     """Return what ical.js (Mozilla's calendar parser) reads from a calendar file."""
     node = shutil.which("node")
     assert node, "node is missing; `make test` needs Node.js for ical.js"
@@ -98,5 +99,5 @@ def ical_js(path: Path) -> dict[str, object]:
         check=True,
         timeout=30,
     )
-    parsed: dict[str, object] = json.loads(result.stdout)
+    parsed: dict[str, Any] = json.loads(result.stdout)
     return parsed

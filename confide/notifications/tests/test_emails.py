@@ -1,4 +1,4 @@
-"""Every appointment message is discreet: neutral subject and first line, no note, no therapy words."""
+"""Appointment messages are discreet: neutral subject and first line, no note, no therapy words."""
 
 from __future__ import annotations
 
@@ -73,9 +73,9 @@ def _email(
 
 
 def _html(message: EmailMultiAlternatives) -> str:
-    [alternative] = message.alternatives
-    assert alternative.mimetype == "text/html"
-    return str(alternative.content)
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return str(content)
 
 
 def _secrets_absent(text: str) -> None:

@@ -66,10 +66,12 @@ def test_a_failed_send_can_be_tried_again() -> None:
     appointment = appointment_make(start=new_york("2027-03-16 10:00"))
 
     with (
-        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages") as send,
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionRefusedError,
+        ),
         pytest.raises(ConnectionRefusedError),
     ):
-        send.side_effect = ConnectionRefusedError
         _send(appointment, Event.BOOKED)
 
     assert not SentMessage.objects.exists()
@@ -168,9 +170,13 @@ def test_notify_queues_tasks_that_carry_identifiers_only() -> None:
 def test_notify_queues_nothing_when_the_booking_rolls_back() -> None:
     appointment = appointment_make(start=new_york("2027-03-16 10:00"))
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        appointment_notify(appointment=appointment, event=Event.BOOKED)
-        raise RuntimeError("the booking failed after queueing")
+    def book_then_fail() -> None:
+        with transaction.atomic():
+            appointment_notify(appointment=appointment, event=Event.BOOKED)
+            raise RuntimeError("the booking failed after queueing")
+
+    with pytest.raises(RuntimeError):
+        book_then_fail()
 
     assert not DBTaskResult.objects.exists()
 

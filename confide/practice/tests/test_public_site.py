@@ -79,7 +79,7 @@ def test_every_response_carries_the_security_headers(client: Client, demo: None,
     assert directives["default-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "camera=()" in response.headers["Permissions-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
 

@@ -1,0 +1,1 @@
+"""Real simultaneous requests against real server processes."""
