@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO
 from urllib.parse import quote
 
 from django.db import connection
@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # Long enough for several workers to import Django on a busy two-core machine.
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+# Worker pid (in angle brackets), method, path, status.
+ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s %(s)s"
 
-F = TypeVar("F")
 
-
-def _not_a_test(function: F) -> F:
+def _not_a_test[F](function: F) -> F:
     """Keep pytest from collecting a helper named test_* into a module that imports it."""
     function.__test__ = False  # type: ignore[attr-defined]
     return function
@@ -148,8 +148,8 @@ def run_gunicorn(
 
     ``env`` is laid over this process's environment: start from
     ``test_server_environment()`` to serve the test database. With ``access_log``, each
-    request is written there as "<worker pid> <status>", so a test can see which processes
-    served it.
+    request is written there as "<worker pid> <method> <path> <status>", so a test can see
+    which processes served it.
     """
     listener = _listening_socket()
     host, port = listener.getsockname()
@@ -174,7 +174,7 @@ def run_gunicorn(
         "60",
     ]
     if access_log is not None:
-        argv += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s"]
+        argv += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
     with (
         listener,
         tempfile.TemporaryFile() as log,

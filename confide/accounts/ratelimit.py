@@ -35,7 +35,7 @@ def client_address(request: HttpRequest) -> str:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
+            return str(forwarded[-proxies])
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

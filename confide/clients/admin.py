@@ -14,7 +14,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
         "status", "name", "email", "phone", "preferences", "safe_times", "for_couple",
         "partner_name", "note", "preferred_times", "needs_attention", "created_at",
     ]  # fmt: skip
-    readonly_fields = [f for f in fields if f != "status"]
+    readonly_fields = [
+        "name", "email", "phone", "preferences", "safe_times", "for_couple", "partner_name",
+        "note", "preferred_times", "needs_attention", "created_at",
+    ]  # fmt: skip
 
     @admin.display(description="Contact wishes")
     def preferences(self, obj: ConsultationRequest) -> str:

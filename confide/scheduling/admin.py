@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from confide.practice.admin import ClinicianAdmin
+from confide.practice.models import Clinician
 from confide.scheduling import services
+from confide.scheduling.calendar_views import clinician_feed_url
 from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
 
 
@@ -98,3 +103,35 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
     @admin.action(description="Cancel the selected appointments")
     def cancel_appointments(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
         self._each(request, queryset, "cancel", "cancelled")
+
+
+# The clinician's page in the office also shows their private calendar feed.
+admin.site.unregister(Clinician)
+
+
+@admin.register(Clinician)
+class ClinicianWithCalendarAdmin(ClinicianAdmin):
+    change_form_template = "admin/practice/clinician/change_form.html"
+    actions = ["replace_calendar_feed"]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Clinician | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context["feed_url"] = clinician_feed_url(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description="Replace the private calendar feed address")
+    def replace_calendar_feed(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
+        for clinician in queryset:
+            clinician.calendar_token_replace()
+        self.message_user(
+            request,
+            "New feed addresses made; subscribe again with the address on each clinician's page.",
+        )

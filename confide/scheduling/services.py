@@ -126,21 +126,20 @@ def clinician_calendar(
             Value(None, output_field=models.DateTimeField()),
         )
     )
-    busy_rows = (
-        Appointment.objects.active()
-        .filter(clinician=clinician, busy_start__lt=window_end, busy_end__gt=window_start)
-        .exclude(pk=moving)
-        .order_by()
-        .values_list(
-            Value("busy", output_field=models.CharField()),
-            Value(None, output_field=models.IntegerField()),
-            Value(None, output_field=models.DateField()),
-            Value(None, output_field=models.DateField()),
-            Value(None, output_field=models.TimeField()),
-            Value(None, output_field=models.TimeField()),
-            "busy_start",
-            "busy_end",
-        )
+    busy_appointments = Appointment.objects.active().filter(
+        clinician=clinician, busy_start__lt=window_end, busy_end__gt=window_start
+    )
+    if moving is not None:
+        busy_appointments = busy_appointments.exclude(pk=moving)
+    busy_rows = busy_appointments.order_by().values_list(
+        Value("busy", output_field=models.CharField()),
+        Value(None, output_field=models.IntegerField()),
+        Value(None, output_field=models.DateField()),
+        Value(None, output_field=models.DateField()),
+        Value(None, output_field=models.TimeField()),
+        Value(None, output_field=models.TimeField()),
+        "busy_start",
+        "busy_end",
     )
     weekly: dict[int, list[WallRange]] = defaultdict(list)
     extra: dict[dt.date, list[WallRange]] = defaultdict(list)
@@ -481,7 +480,8 @@ def appointment_decline(*, appointment: Appointment) -> Appointment:
         if appointment.status != Appointment.Status.REQUESTED:
             raise NotChangeable("Only a requested appointment can be declined.")
         appointment.status = Appointment.Status.DECLINED
-        appointment.save(update_fields=["status", "updated_at"])
+        appointment.ical_sequence += 1
+        appointment.save(update_fields=["status", "ical_sequence", "updated_at"])
         appointment_notify(appointment=appointment, event=Event.DECLINED)
     return appointment
 

@@ -481,10 +481,10 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = error.message
             context["inside_window"] = isinstance(error, InsideCancellationWindow)
             return render(request, "scheduling/manage.html", context, status=409)
+        zone = _zone(request, appointment.clinician)
         return HttpResponseRedirect(
-            reverse("scheduling:manage", args=[token])
-            + _query(tz=context["zone"].key, done="cancelled")
-        )  # type: ignore[attr-defined]
+            reverse("scheduling:manage", args=[token]) + _query(tz=zone.key, done="cancelled")
+        )
     return render(request, "scheduling/cancel.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -174,16 +174,15 @@ def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(
 
 
 @pytest.mark.usefixtures("without_database_guard")
-def test_control_without_the_guard_double_books(
-    open_slot: dt.datetime, record_property: Callable[[str, object], None]
-) -> None:
+def test_control_without_the_guard_double_books(open_slot: dt.datetime) -> None:
     # Check, pause, write: the pause lets the other requests check before the first one writes.
     env = SERVER_ENV | {"SCHEDULING_OVERLAP_GUARD": "false", "SCHEDULING_UNGUARDED_DELAY": "0.2"}
 
     responses = _book_at_once(env, open_slot)
 
     statuses = Counter(r.status for r in responses)
-    record_property("statuses", dict(statuses))
+    # How many got through varies from run to run; -rP shows it.
+    print(f"Without the guard: {dict(statuses)}")
     assert not [s for s in statuses if s >= 500], statuses
     assert statuses[302] > 1, statuses
     confirmed = Appointment.objects.active().filter(start=open_slot).count()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -254,3 +255,26 @@ def test_the_download_refuses_writes(client: Client) -> None:
     response = client.post(reverse("scheduling:ics", args=[appointment.manage_token()]))
 
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "utc"),
+    [
+        ("Europe/Berlin", "2027-03-27 10:00", "2027-03-27T09:00:00Z"),
+        ("Europe/Berlin", "2027-03-29 10:00", "2027-03-29T08:00:00Z"),
+        ("Australia/Sydney", "2027-04-03 10:00", "2027-04-02T23:00:00Z"),
+        ("Australia/Sydney", "2027-04-05 10:00", "2027-04-05T00:00:00Z"),
+        ("Asia/Kolkata", "2027-03-15 10:00", "2027-03-15T04:30:00Z"),
+    ],
+)
+def test_it_writes_times_in_whatever_zone_the_clinician_works_in(
+    tmp_path: Path, zone: str, local: str, utc: str
+) -> None:
+    start = dt.datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone))
+    appointment = appointment_make(start=start)
+    appointment.clinician.time_zone = zone
+    appointment.clinician.save()
+
+    [event] = ical_js(_write(tmp_path, appointment_ics(appointment, now=NOW)))["events"]
+
+    assert (event["tz"], event["start"]) == (zone, utc)

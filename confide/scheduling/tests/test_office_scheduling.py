@@ -203,3 +203,21 @@ def test_requests_show_contact_wishes_first(office: Client) -> None:
     html = office.get("/office/clients/consultationrequest/").content.decode()
     assert "no voicemail" in html
     assert "don&#x27;t name the practice" in html or "don't name the practice" in html
+
+
+def test_the_clinician_page_shows_the_private_feed_and_it_can_be_replaced(office: Client) -> None:
+    from confide.practice.models import Clinician
+
+    clinician = Clinician.objects.get()
+    old = clinician.calendar_token
+    html = office.get(f"/office/practice/clinician/{clinician.pk}/change/").content.decode()
+    assert f"http://testserver/calendar/{old}.ics" in html
+    assert office.get(f"/calendar/{old}.ics").status_code == 200
+    office.post(
+        "/office/practice/clinician/",
+        {"action": "replace_calendar_feed", "_selected_action": [str(clinician.pk)]},
+    )
+    clinician.refresh_from_db()
+    assert clinician.calendar_token != old
+    assert office.get(f"/calendar/{old}.ics").status_code == 404
+    assert office.get(f"/calendar/{clinician.calendar_token}.ics").status_code == 200

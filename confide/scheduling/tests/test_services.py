@@ -160,8 +160,8 @@ def test_booking_makes_a_confirmed_appointment_and_a_request(
         utc("2027-03-15 14:00"),
         utc("2027-03-15 14:20"),
     )
-    assert appointment.consultation.name == "Sam"
-    assert appointment.consultation.needs_attention is False
+    assert appointment.consultation == ConsultationRequest.objects.get(name="Sam")
+    assert not ConsultationRequest.objects.get().needs_attention
 
 
 def test_a_note_with_crisis_language_raises_the_flag_and_still_books(
@@ -175,7 +175,7 @@ def test_a_note_with_crisis_language_raises_the_flag_and_still_books(
         contact=contact, now=NOW, booking_key="k",
     )  # fmt: skip
     assert appointment.status == Appointment.Status.CONFIRMED
-    assert appointment.consultation.needs_attention is True
+    assert ConsultationRequest.objects.get().needs_attention
 
 
 def test_types_that_need_approval_are_requested(
