@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -116,7 +114,8 @@ def test_time_off_entered_in_the_office_removes_slots(office: Client) -> None:
 
 def _type(clinician_pk: int, **changes: str) -> dict[str, str]:
     data = {
-        "clinician": str(clinician_pk), "name": "Walk", "slug": "walk", "kind": "individual", "active": "on", "order": "0",
+        "clinician": str(clinician_pk), "name": "Walk", "slug": "walk", "kind": "individual",
+        "active": "on", "order": "0",
         "duration_minutes": "50", "buffer_before_minutes": "0", "buffer_after_minutes": "10",
         "video": "on", "fee": "150", "booking": "office", "min_notice_minutes": "60",
         "horizon_days": "30", "slot_step_minutes": "15",
@@ -159,7 +158,8 @@ def test_the_office_confirms_and_declines_requests(office: Client) -> None:
     )
     made = [
         appointment_book(
-            appointment_type=kind, start=start, format="video", contact=ContactDetails(name=f"P{i}", email="p@example.org"),
+            appointment_type=kind, start=start, format="video",
+            contact=ContactDetails(name=f"P{i}", email="p@example.org"),
             now=timezone.now(), booking_key=str(i),
         )
         for i, start in enumerate([slots[0], slots[-1]])
@@ -197,8 +197,8 @@ def test_requests_show_contact_wishes_first(office: Client) -> None:
     from confide.practice.models import Clinician
 
     ConsultationRequest.objects.create(
-        clinician=Clinician.objects.get(), name="Q", phone="(212) 555-0101", may_call=True, voicemail_ok=False,
-        may_name_practice=False, needs_attention=True, created_at=dt.datetime.now(dt.UTC),
+        clinician=Clinician.objects.get(), name="Q", phone="(212) 555-0101", may_call=True,
+        voicemail_ok=False, may_name_practice=False, needs_attention=True,
     )  # fmt: skip
     html = office.get("/office/clients/consultationrequest/").content.decode()
     assert "no voicemail" in html
