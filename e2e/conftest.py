@@ -28,9 +28,12 @@ CHROMIUM_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+_BROWSER_FIXTURES = {"browser", "visit", "visit_without_js", "audit_page", "audited"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "e2e" in Path(str(item.fspath)).parts:
+        if _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 
