@@ -156,3 +156,18 @@ def test_asking_for_a_consultation_without_javascript(site: str, visit_without_j
     expect(page.get_by_role("heading", name="Thank you, your request is sent")).to_be_visible()
     request = ConsultationRequest.objects.get()
     assert (request.name, request.may_text, request.voicemail_ok) == ("Ari", True, False)
+
+
+def test_the_visitors_zone_is_kept_for_quiet_hours(browser: Browser, site: str) -> None:
+    context = browser.new_context(timezone_id="America/Chicago")
+    try:
+        page = context.new_page()
+        page.goto(site + "/book/ask/")
+        page.get_by_label("Which days and times would suit you?").fill("Mornings")
+        page.get_by_label("What should we call you?").fill("Lou")
+        page.get_by_label("Email", exact=True).fill("lou@example.org")
+        page.get_by_role("button", name="Send").click()
+        expect(page.get_by_role("heading", name="Thank you, your request is sent")).to_be_visible()
+    finally:
+        context.close()
+    assert ConsultationRequest.objects.get().time_zone == "America/Chicago"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from confide.practice.models import Clinician, validate_phone
+from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
 
 class ConsultationRequest(models.Model):
@@ -34,6 +34,12 @@ class ConsultationRequest(models.Model):
         max_length=1000, blank=True, help_text="When no offered time fitted."
     )
     wants_calendar_file = models.BooleanField(default=False)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The zone they saw times in; quiet hours for texts follow it.",
+    )
     needs_attention = models.BooleanField(
         default=False, help_text="Something they wrote may signal a crisis."
     )

@@ -84,6 +84,7 @@ class ContactDetails:
     partner_name: str = ""
     note: str = ""
     wants_calendar_file: bool = False
+    time_zone: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -394,7 +395,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
             zone=zone,
             status=400,
         )
-    contact = form.contact()
+    contact = replace(form.contact(), time_zone=zone.key)
     try:
         appointment = services.appointment_book(
             appointment_type=appointment_type,
@@ -563,7 +564,7 @@ def request_consultation(request: HttpRequest) -> HttpResponse:
         try:
             services.consultation_request_create(
                 clinician=clinician,
-                contact=form.contact(),
+                contact=replace(form.contact(), time_zone=_zone(request, clinician).key),
                 preferred_times=form.cleaned_data["preferred_times"],
             )
         except BookingError as error:

@@ -463,3 +463,12 @@ def test_manage_and_booking_pages_are_not_cached(
         "no-store" in client.get(url)["Cache-Control"]
         or "max-age=0" in client.get(url)["Cache-Control"]
     )
+
+
+def test_the_zone_times_were_shown_in_is_kept_with_the_booking(
+    client: Client, consultation: AppointmentType
+) -> None:
+    start = _open_slots(consultation)[0]
+    page = client.post(_details_url(start, tz="America/Denver"), GOOD)
+    client.post(CONFIRM + "?tz=America/Denver", {"payload": _payload(page.content.decode())})
+    assert ConsultationRequest.objects.get().time_zone == "America/Denver"

@@ -65,14 +65,21 @@
   // Booking times ---------------------------------------------------------------------
   // Without JavaScript the page shows the practice's zone and a list to pick another; with
   // it, show the visitor's own zone straight away (once: a choice they make wins).
+  function visitorZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return ""; }
+  }
+
   function showVisitorZone() {
+    var fields = document.querySelectorAll("[data-visitor-zone]");
+    for (var i = 0; i < fields.length; i++) {
+      if (!fields[i].value) { fields[i].value = visitorZone(); }
+    }
     var form = document.querySelector("[data-zone-form]");
     if (!form) { return; }
     var select = form.querySelector("select[name=tz]");
     select.addEventListener("change", function () { form.submit(); });
     if (/[?&]tz=/.test(window.location.search)) { return; }
-    var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var zone = visitorZone();
     if (!zone || zone === select.value) { return; }
     var params = new URLSearchParams(window.location.search);
     params.set("tz", zone);
