@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
