@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "confide.scheduling",
     "confide.notifications",
     "confide.accounts",
+    "confide.office",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

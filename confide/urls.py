@@ -8,7 +8,8 @@ from confide.practice.sitemaps import SITEMAPS
 from confide.practice.views import robots_txt
 
 urlpatterns = [
-    path("office/", admin.site.urls),
+    path("office/admin/", admin.site.urls),
+    path("office/", include("confide.office.urls")),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("confide.scheduling.urls")),

@@ -104,7 +104,7 @@ def appointment_context(appointment: Appointment) -> dict[str, Any]:
         "clinician_name": appointment.clinician.name,
         "initials": appointment.initials(),
         "manage_url": site_url(appointment.get_manage_url()),
-        "office_url": site_url(reverse("admin:index")),
+        "office_url": site_url(reverse("office:home")),
     }
 
 

@@ -76,11 +76,11 @@ def test_a_stranger_is_sent_to_sign_in(client: Client, stranger: User, kept: Out
     response = client.get(reverse("admin:notifications_outboxmessage_change", args=[kept.pk]))
 
     assert response.status_code == 302
-    assert "/office/login/" in response["Location"]
+    assert "/office/admin/login/" in response["Location"]
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client, kept: OutboxMessage) -> None:
     response = client.get(reverse("admin:notifications_outboxmessage_changelist"))
 
     assert response.status_code == 302
-    assert "/office/login/" in response["Location"]
+    assert "/office/admin/login/" in response["Location"]

@@ -64,7 +64,7 @@ def test_practice_profile_rejects_bad_input_with_a_message(
     office: Client, changes: dict[str, str], message: str
 ) -> None:
     before = model_to_dict(Practice.objects.get())
-    response = office.post("/office/practice/practice/1/change/", _practice_form(**changes))
+    response = office.post("/office/admin/practice/practice/1/change/", _practice_form(**changes))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert model_to_dict(Practice.objects.get()) == before
@@ -72,7 +72,7 @@ def test_practice_profile_rejects_bad_input_with_a_message(
 
 def test_practice_profile_saves_good_input_and_the_site_shows_it(office: Client) -> None:
     response = office.post(
-        "/office/practice/practice/1/change/",
+        "/office/admin/practice/practice/1/change/",
         _practice_form(phone="(212) 555-0199", online_only="on", address=""),
     )
     assert response.status_code == 302
@@ -83,8 +83,10 @@ def test_practice_profile_saves_good_input_and_the_site_shows_it(office: Client)
 
 
 def test_there_is_only_ever_one_practice_profile(office: Client) -> None:
-    assert office.get("/office/practice/practice/add/").status_code == 403
-    assert office.post("/office/practice/practice/1/delete/", {"post": "yes"}).status_code == 403
+    assert office.get("/office/admin/practice/practice/add/").status_code == 403
+    assert (
+        office.post("/office/admin/practice/practice/1/delete/", {"post": "yes"}).status_code == 403
+    )
     assert Practice.objects.count() == 1
 
 
@@ -120,14 +122,14 @@ def test_article_form_rejects_bad_input_with_a_message(
     office: Client, changes: dict[str, str], message: str
 ) -> None:
     count = Article.objects.count()
-    response = office.post("/office/practice/article/add/", _article_form(**changes))
+    response = office.post("/office/admin/practice/article/add/", _article_form(**changes))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Article.objects.count() == count
 
 
 def test_an_article_written_in_the_office_appears_on_the_site(office: Client) -> None:
-    response = office.post("/office/practice/article/add/", _article_form())
+    response = office.post("/office/admin/practice/article/add/", _article_form())
     assert response.status_code == 302
     page = office.get("/articles/a-new-article/")
     assert page.status_code == 200
@@ -140,7 +142,7 @@ def test_hostile_markdown_saved_in_the_office_is_harmless_on_the_site(office: Cl
         '<img src="https://evil.example.com/p.gif" onerror="alert(1)">\n\n'
         "[click](javascript:alert(2)) <a href='https://ok.example.org' onclick='alert(3)'>ok</a>"
     )
-    office.post("/office/practice/article/add/", _article_form(body=body))
+    office.post("/office/admin/practice/article/add/", _article_form(body=body))
     html = office.get("/articles/a-new-article/").content.decode()
     main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert "<script" not in main
@@ -153,7 +155,7 @@ def test_hostile_markdown_saved_in_the_office_is_harmless_on_the_site(office: Cl
 
 def test_clinician_photo_must_be_an_image_with_a_description(office: Client) -> None:
     clinician = Clinician.objects.get()
-    url = f"/office/practice/clinician/{clinician.pk}/change/"
+    url = f"/office/admin/practice/clinician/{clinician.pk}/change/"
     data = {
         "name": clinician.name,
         "slug": clinician.slug,
@@ -201,37 +203,37 @@ def test_clinician_photo_must_be_an_image_with_a_description(office: Client) -> 
     ("url", "data", "message", "model"),
     [
         (
-            "/office/practice/page/add/",
+            "/office/admin/practice/page/add/",
             {"kind": "about", "title": "Again"},
             "Page with this Kind already exists.",
             Page,
         ),
         (
-            "/office/practice/page/add/",
+            "/office/admin/practice/page/add/",
             {"kind": "blog", "title": "T"},
             "Select a valid choice.",
             Page,
         ),
         (
-            "/office/practice/faqitem/add/",
+            "/office/admin/practice/faqitem/add/",
             {"question": "", "answer": "a", "order": "1"},
             "This field is required.",
             FaqItem,
         ),
         (
-            "/office/practice/faqitem/add/",
+            "/office/admin/practice/faqitem/add/",
             {"question": "q", "answer": "a", "order": "-1"},
             "greater than or equal to 0",
             FaqItem,
         ),
         (
-            "/office/practice/tag/add/",
+            "/office/admin/practice/tag/add/",
             {"name": "shame", "slug": "shame"},
             "Tag with this Name already exists.",
             Tag,
         ),
         (
-            "/office/practice/modality/add/",
+            "/office/admin/practice/modality/add/",
             {
                 "name": "Art",
                 "slug": "emdr",
@@ -260,10 +262,11 @@ def test_other_office_forms_reject_bad_input_with_a_message(
     "url",
     [
         "/office/",
-        "/office/practice/practice/1/change/",
-        "/office/practice/article/",
-        "/office/practice/article/add/",
-        "/office/practice/clinician/",
+        "/office/admin/",
+        "/office/admin/practice/practice/1/change/",
+        "/office/admin/practice/article/",
+        "/office/admin/practice/article/add/",
+        "/office/admin/practice/clinician/",
     ],
 )
 def test_office_pages_need_a_staff_sign_in(
@@ -271,8 +274,8 @@ def test_office_pages_need_a_staff_sign_in(
 ) -> None:
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/office/login/")
+    assert response["Location"].startswith("/office/admin/login/")
     client.force_login(stranger)
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/office/login/")
+    assert response["Location"].startswith("/office/admin/login/")

@@ -76,7 +76,8 @@ def test_hours_and_time_off_reject_bad_input_with_a_message(
 
     count = AvailabilityRule.objects.count()
     response = office.post(
-        "/office/scheduling/availabilityrule/add/", _rule(Clinician.objects.get().pk, **changes)
+        "/office/admin/scheduling/availabilityrule/add/",
+        _rule(Clinician.objects.get().pk, **changes),
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -94,7 +95,7 @@ def test_time_off_entered_in_the_office_removes_slots(office: Client) -> None:
     )
     day = before[-1].astimezone(clinician.tz()).date()
     response = office.post(
-        "/office/scheduling/availabilityrule/add/",
+        "/office/admin/scheduling/availabilityrule/add/",
         _rule(
             clinician.pk,
             kind="off",
@@ -143,7 +144,8 @@ def test_appointment_types_reject_bad_input_with_a_message(
 
     count = AppointmentType.objects.count()
     response = office.post(
-        "/office/scheduling/appointmenttype/add/", _type(Clinician.objects.get().pk, **changes)
+        "/office/admin/scheduling/appointmenttype/add/",
+        _type(Clinician.objects.get().pk, **changes),
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -164,7 +166,7 @@ def test_the_office_confirms_and_declines_requests(office: Client) -> None:
         )
         for i, start in enumerate([slots[0], slots[-1]])
     ]  # fmt: skip
-    url = "/office/scheduling/appointment/"
+    url = "/office/admin/scheduling/appointment/"
     office.post(url, {"action": "confirm_requests", "_selected_action": [str(made[0].pk)]})
     office.post(url, {"action": "decline_requests", "_selected_action": [str(made[1].pk)]})
     statuses = dict(Appointment.objects.values_list("pk", "status"))
@@ -178,18 +180,18 @@ def test_the_office_confirms_and_declines_requests(office: Client) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "/office/scheduling/appointment/",
-        "/office/scheduling/appointmenttype/",
-        "/office/scheduling/availabilityrule/add/",
-        "/office/clients/consultationrequest/",
+        "/office/admin/scheduling/appointment/",
+        "/office/admin/scheduling/appointmenttype/",
+        "/office/admin/scheduling/availabilityrule/add/",
+        "/office/admin/clients/consultationrequest/",
     ],
 )
 def test_scheduling_office_pages_need_a_staff_sign_in(
     client: Client, demo: None, stranger: User, url: str
 ) -> None:
-    assert client.get(url)["Location"].startswith("/office/login/")
+    assert client.get(url)["Location"].startswith("/office/admin/login/")
     client.force_login(stranger)
-    assert client.get(url)["Location"].startswith("/office/login/")
+    assert client.get(url)["Location"].startswith("/office/admin/login/")
 
 
 def test_requests_show_contact_wishes_first(office: Client) -> None:
@@ -200,7 +202,7 @@ def test_requests_show_contact_wishes_first(office: Client) -> None:
         clinician=Clinician.objects.get(), name="Q", phone="(212) 555-0101", may_call=True,
         voicemail_ok=False, may_name_practice=False, needs_attention=True,
     )  # fmt: skip
-    html = office.get("/office/clients/consultationrequest/").content.decode()
+    html = office.get("/office/admin/clients/consultationrequest/").content.decode()
     assert "no voicemail" in html
     assert "don&#x27;t name the practice" in html or "don't name the practice" in html
 
@@ -210,11 +212,11 @@ def test_the_clinician_page_shows_the_private_feed_and_it_can_be_replaced(office
 
     clinician = Clinician.objects.get()
     old = clinician.calendar_token
-    html = office.get(f"/office/practice/clinician/{clinician.pk}/change/").content.decode()
+    html = office.get(f"/office/admin/practice/clinician/{clinician.pk}/change/").content.decode()
     assert f"http://testserver/calendar/{old}.ics" in html
     assert office.get(f"/calendar/{old}.ics").status_code == 200
     office.post(
-        "/office/practice/clinician/",
+        "/office/admin/practice/clinician/",
         {"action": "replace_calendar_feed", "_selected_action": [str(clinician.pk)]},
     )
     clinician.refresh_from_db()
