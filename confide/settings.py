@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -11,6 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.csp import CSP
 
+from confide.lib.crypto import Keyring, KeyringError
 from confide.lib.env import (
     ImproperlyConfiguredError,
     env_bool,
@@ -55,13 +57,30 @@ def _production_secret_key() -> str:
     return key
 
 
+def _dev_data_keys() -> str:
+    """Return a random data key kept under var/, so notes written in development stay readable."""
+    path = VAR_DIR / "dev-data-keys"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text("dev1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 if PRODUCTION:
     SECRET_KEY = _production_secret_key()
+    # Clinical text is sealed with these keys, never with SECRET_KEY: see docs/production.md.
+    DATA_KEYS = env_required("CONFIDE_DATA_KEYS")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfiguredError("ALLOWED_HOSTS must list the site's host names")
 else:
     SECRET_KEY = env_str("SECRET_KEY") or _dev_secret_key()
+    DATA_KEYS = env_str("CONFIDE_DATA_KEYS") or _dev_data_keys()
+try:
+    Keyring.parse(DATA_KEYS)
+except KeyringError as error:
+    raise ImproperlyConfiguredError(f"CONFIDE_DATA_KEYS: {error}") from None
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [

@@ -39,6 +39,17 @@ class PracticeAdmin(admin.ModelAdmin[Practice]):
             },
         ),
         ("Policies and safety", {"fields": ["cancellation_policy", "leave_url"]}),
+        (
+            "Reminders",
+            {
+                "fields": [
+                    "first_reminder_hours",
+                    "second_reminder_hours",
+                    ("quiet_hours_start", "quiet_hours_end"),
+                    "agenda_time",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -77,6 +88,7 @@ class ClinicianAdmin(admin.ModelAdmin[Clinician]):
                 ]
             },
         ),
+        ("Messages", {"fields": ["notify_email", "morning_agenda"]}),
     ]
 
 

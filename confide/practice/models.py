@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import zoneinfo
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +115,31 @@ class Practice(models.Model):
         validators=[validate_https],
         help_text="A neutral site that gives nothing away, opened when someone leaves in a hurry.",
     )
+    first_reminder_hours = models.PositiveSmallIntegerField(
+        "first reminder (hours before)",
+        default=48,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="0 sends none. Counted in real hours, also across a clock change.",
+    )
+    second_reminder_hours = models.PositiveSmallIntegerField(
+        "second reminder (hours before)",
+        default=2,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="0 sends none.",
+    )
+    quiet_hours_start = models.TimeField(
+        default=dt.time(21, 0),
+        help_text="No text messages from this time, in each person's own time zone.",
+    )
+    quiet_hours_end = models.TimeField(
+        default=dt.time(8, 0),
+        help_text="A text due in quiet hours goes out at this time, if still in time.",
+    )
+    agenda_time = models.TimeField(
+        "morning agenda at",
+        default=dt.time(7, 0),
+        help_text="When clinicians who asked for it get the day's appointments by email.",
+    )
 
     class Meta:
         verbose_name = "practice profile"
@@ -155,6 +181,11 @@ class Practice(models.Model):
 
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    def reminder_offsets(self) -> list[dt.timedelta]:
+        """Return how long before an appointment its reminders go, longest first, none twice."""
+        hours = {self.first_reminder_hours, self.second_reminder_hours} - {0}
+        return [dt.timedelta(hours=h) for h in sorted(hours, reverse=True)]
 
 
 class Modality(models.Model):
@@ -221,6 +252,11 @@ class Clinician(models.Model):
     )
     notify_email = models.EmailField(
         "email for booking notices", blank=True, help_text="Private; never shown on the site."
+    )
+    morning_agenda = models.BooleanField(
+        default=False,
+        help_text="Email the day's appointments (times and initials only) each morning "
+        "to the address for booking notices.",
     )
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, editable=False)
 

@@ -79,7 +79,13 @@ def test_env_required_fails_loudly_when_missing() -> None:
 
 def _manage(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process only.
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CONFIDE_DATA_KEYS",
+    }
     environ = {k: v for k, v in os.environ.items() if k not in unset}
     environ.update(env)
     return subprocess.run(
@@ -94,6 +100,7 @@ def _manage(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 
 GOOD_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
+DATA_KEYS = "p1:" + "A" * 43
 
 
 @pytest.mark.parametrize(
@@ -108,7 +115,12 @@ GOOD_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
             {"SECRET_KEY": "django-insecure-" + GOOD_KEY, "ALLOWED_HOSTS": "practice.example.org"},
             "at least 50 characters",
         ),
-        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must list"),
+        ({"SECRET_KEY": GOOD_KEY, "CONFIDE_DATA_KEYS": DATA_KEYS}, "ALLOWED_HOSTS must list"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.org"}, "CONFIDE_DATA_KEYS must be set"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.org", "CONFIDE_DATA_KEYS": "p1:short"},
+            "CONFIDE_DATA_KEYS: ",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(
@@ -125,6 +137,7 @@ def test_production_settings_pass_the_deploy_check() -> None:
         CONFIDE_ENV="production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="practice.example.org",
+        CONFIDE_DATA_KEYS=DATA_KEYS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from confide.lib.crypto import (
+    DecryptionError,
+    Keyring,
+    KeyringError,
+    key_id_of,
+    new_key,
+    open_sealed,
+    seal,
+)
+
+K1, K2 = new_key(), new_key()
+
+
+def _ring(*ids: str) -> Keyring:
+    keys = {"k1": K1, "k2": K2}
+    return Keyring(keys={i: keys[i] for i in ids}, current=ids[0])
+
+
+def test_it_opens_what_it_sealed_for_the_same_record() -> None:
+    sealed = seal("I felt ashamed", context="note:1:body", keyring=_ring("k1"))
+    assert "ashamed" not in sealed
+    assert open_sealed(sealed, context="note:1:body", keyring=_ring("k1")) == "I felt ashamed"
+
+
+def test_each_seal_is_different() -> None:
+    ring = _ring("k1")
+    assert seal("same", context="c", keyring=ring) != seal("same", context="c", keyring=ring)
+
+
+@pytest.mark.parametrize(
+    ("context", "ring"),
+    [
+        ("note:2:body", ("k1",)),  # moved to another row
+        ("note:1:plan", ("k1",)),  # moved to another field
+        ("note:1:body", ("k2",)),  # key removed from the ring
+    ],
+)
+def test_a_value_moved_or_without_its_key_does_not_open(
+    context: str, ring: tuple[str, ...]
+) -> None:
+    sealed = seal("text", context="note:1:body", keyring=_ring("k1"))
+    with pytest.raises(DecryptionError):
+        open_sealed(sealed, context=context, keyring=_ring(*ring))
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda s: s[:-2] + ("AA" if not s.endswith("AA") else "BB"),
+        lambda s: s.replace("v1.", "v2.", 1),
+        lambda s: "plain text",
+        lambda s: s.rsplit(".", 1)[0] + ".!!!",
+        lambda s: s.rsplit(".", 1)[0] + ".",
+    ],
+)
+def test_a_tampered_value_raises_instead_of_showing_anything(tamper: object) -> None:
+    ring = _ring("k1")
+    sealed = seal("text", context="c", keyring=ring)
+    with pytest.raises(DecryptionError):
+        open_sealed(tamper(sealed), context="c", keyring=ring)  # type: ignore[operator]
+
+
+def test_old_values_open_after_rotation_and_new_ones_use_the_new_key() -> None:
+    old = seal("before", context="c", keyring=_ring("k1"))
+    rotated = _ring("k2", "k1")
+    assert open_sealed(old, context="c", keyring=rotated) == "before"
+    assert key_id_of(old) == "k1"
+    assert key_id_of(seal("after", context="c", keyring=rotated)) == "k2"
+
+
+def test_keyring_reads_and_writes_its_text_form() -> None:
+    text = f"k2:{base64.urlsafe_b64encode(K2).decode()},k1:{base64.urlsafe_b64encode(K1).decode()}"
+    ring = Keyring.parse(text)
+    assert ring.current == "k2"
+    assert ring.keys == {"k1": K1, "k2": K2}
+    assert Keyring.parse(ring.format()) == ring
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no keys"),
+        ("k1", "id:base64key"),
+        ("k1:AAAA", "32 bytes"),
+        (f"bad id:{base64.urlsafe_b64encode(K1).decode()}", "key id"),
+        (
+            f"k1:{base64.urlsafe_b64encode(K1).decode()},k1:{base64.urlsafe_b64encode(K2).decode()}",
+            "twice",
+        ),
+        ("k1:***", "base64"),
+    ],
+)
+def test_keyring_rejects_bad_configuration(text: str, message: str) -> None:
+    with pytest.raises(KeyringError, match=message):
+        Keyring.parse(text)
