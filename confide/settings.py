@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "confide.notifications",
     "confide.accounts",
     "confide.office",
+    "confide.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -293,6 +294,9 @@ MAILERS = _mailers()
 # A sender name that says nothing about therapy: it shows on lock screens and shared inboxes.
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Appointments <appointments@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages: outbox: (kept in the office) or twilio://SID:TOKEN@api.twilio.com?from=%2B1...;
+# checked at startup by the notifications app (see confide/notifications/texts.py).
+TEXT_MESSAGES_URL = env_str("TEXT_MESSAGES_URL", "outbox:")
 
 LOGGING = {
     "version": 1,

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
+from confide.clients.sealed import sealed_text
 from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
 
@@ -29,7 +35,8 @@ class ConsultationRequest(models.Model):
     safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
     for_couple = models.BooleanField(default=False)
     partner_name = models.CharField(max_length=80, blank=True)
-    note = models.TextField(max_length=1000, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note_sealed = models.TextField(blank=True, editable=False)
     preferred_times = models.TextField(
         max_length=1000, blank=True, help_text="When no offered time fitted."
     )
@@ -54,19 +61,193 @@ class ConsultationRequest(models.Model):
             )
         ]
 
+    note = sealed_text("note_sealed", "note")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})" if self.created_at else self.name
 
     def contact_preferences(self) -> list[str]:
         """Return the person's wishes about contact, phrased for the therapist to read first."""
-        ways = [w for w, ok in (("call", self.may_call), ("text", self.may_text),
-                                ("email", self.may_email)) if ok]  # fmt: skip
-        notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
-        if self.may_call:
-            notes.append("voicemail OK" if self.voicemail_ok else "no voicemail")
-            notes.append(
-                "may name the practice" if self.may_name_practice else "don't name the practice"
-            )
-        if self.safe_times:
-            notes.append(f"safe times: {self.safe_times}")
-        return notes
+        return _preferences(self)
+
+
+class Client(models.Model):
+    """A person or a couple in therapy with the practice; a couple has two members."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        COUPLE = "couple", "Couple"
+
+    class Status(models.TextChoices):
+        INQUIRY = "inquiry", "Inquiry"
+        CONSULTATION = "consultation", "Consultation"
+        ACTIVE = "active", "Active"
+        ON_HOLD = "on_hold", "On hold"
+        DISCHARGED = "discharged", "Discharged"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.INDIVIDUAL)
+    status = models.CharField(max_length=14, choices=Status, default=Status.CONSULTATION)
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="clients")
+    display_name = models.CharField(
+        max_length=160, help_text="How the client appears in lists, e.g. 'Sam R.' or 'Sam and Lee'."
+    )
+    waitlisted = models.BooleanField(default=False)
+    waitlist_note = models.CharField(max_length=200, blank=True)
+    consultation = models.OneToOneField(
+        ConsultationRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="client"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    anonymized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        indexes = [models.Index(fields=["clinician", "status"], name="client_clinician_status")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("office:client", args=[self.uid])
+
+
+class Person(models.Model):
+    """One member of a client: the individual, or one partner of a couple, with their own wishes."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=120)
+    pronouns = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
+    may_call = models.BooleanField(default=False)
+    may_text = models.BooleanField(default=False)
+    may_email = models.BooleanField(default=False)
+    voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
+    may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
+    safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    emergency_name = models.CharField("emergency contact", max_length=120, blank=True)
+    emergency_relationship = models.CharField("relationship", max_length=60, blank=True)
+    emergency_phone = models.CharField(
+        "emergency contact phone", max_length=40, blank=True, validators=[validate_phone]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["client", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contact_preferences(self) -> list[str]:
+        """Return the person's wishes about contact, phrased for the therapist to read first."""
+        return _preferences(self)
+
+
+def _preferences(p: Person | ConsultationRequest) -> list[str]:
+    allowed = (("call", p.may_call), ("text", p.may_text), ("email", p.may_email))
+    ways = [way for way, ok in allowed if ok]
+    notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
+    if p.may_call:
+        notes.append("voicemail OK" if p.voicemail_ok else "no voicemail")
+        notes.append("may name the practice" if p.may_name_practice else "don't name the practice")
+    if p.safe_times:
+        notes.append(f"safe times: {p.safe_times}")
+    return notes
+
+
+class ClinicalNote(models.Model):
+    """A progress note (SOAP, DAP or BIRP) or a psychotherapy note: sealed, signed, locked."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Progress note"
+        PSYCHOTHERAPY = "psychotherapy", "Psychotherapy note"
+
+    class Template(models.TextChoices):
+        SOAP = "soap", "SOAP"
+        DAP = "dap", "DAP"
+        BIRP = "birp", "BIRP"
+        FREE = "free", "Free text"
+
+    SECTIONS: dict[str, list[tuple[str, str]]] = {
+        "soap": [("subjective", "Subjective"), ("objective", "Objective"),
+                 ("assessment", "Assessment"), ("plan", "Plan")],
+        "dap": [("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")],
+        "birp": [("behavior", "Behavior"), ("intervention", "Intervention"),
+                 ("response", "Response"), ("plan", "Plan")],
+        "free": [("text", "Note")],
+    }  # fmt: skip
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+    )
+    kind = models.CharField(max_length=14, choices=Kind, default=Kind.PROGRESS)
+    template = models.CharField(max_length=6, choices=Template, default=Template.SOAP)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body_sealed = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["client", "kind"], name="note_client_kind")]
+
+    _body = sealed_text("body_sealed", "body")
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display()
+        return f"{kind} {self.created_at:%Y-%m-%d}" if self.created_at else kind
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """Return the note's text by section name (empty sections included)."""
+        raw = self._body
+        stored = json.loads(raw) if raw else {}
+        return {name: str(stored.get(name, "")) for name, _ in self.SECTIONS[self.template]}
+
+    @sections.setter
+    def sections(self, values: dict[str, str]) -> None:
+        names = [name for name, _ in self.SECTIONS[self.template]]
+        self._body = json.dumps({n: values.get(n, "") for n in names})
+
+    def labelled_sections(self) -> list[tuple[str, str]]:
+        """Return (label, text) pairs in the template's order."""
+        text = self.sections
+        return [(label, text[name]) for name, label in self.SECTIONS[self.template]]
+
+
+class NoteAmendment(models.Model):
+    """A change to a signed note, kept beside it; the signed text itself never changes."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(ClinicalNote, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text_sealed = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    text = sealed_text("text_sealed", "text")
+
+    def __str__(self) -> str:
+        return f"Amendment {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "Amendment"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from confide.office import views
 
@@ -6,4 +6,6 @@ app_name = "office"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("confide.office.schedule_urls")),
+    path("", include("confide.office.client_urls")),
 ]

@@ -248,6 +248,14 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        help_text="Set for sessions with a client; public bookings have a consultation instead.",
+    )
     manage_key = models.CharField(
         max_length=43, unique=True, default=_new_manage_key, editable=False
     )

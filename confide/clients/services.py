@@ -1,0 +1,309 @@
+"""Every write to client records: becoming a client, notes, discharge, export, deletion.
+
+Each function records who did what in the audit log (never any clinical text). Access checks
+belong to the views that call these; the functions assume the actor may do what is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from confide.audit.models import AuditEvent
+from confide.audit.services import audit_record
+from confide.clients.models import Client, ClinicalNote, ConsultationRequest, NoteAmendment, Person
+from confide.scheduling.models import Appointment
+
+Actor = AbstractBaseUser | AnonymousUser
+A = AuditEvent.Action
+
+
+class ClientError(Exception):
+    """A change that cannot be made; ``message`` is written for the therapist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonDetails:
+    name: str
+    pronouns: str = ""
+    email: str = ""
+    phone: str = ""
+    may_call: bool = False
+    may_text: bool = False
+    may_email: bool = False
+    voicemail_ok: bool = False
+    may_name_practice: bool = False
+    safe_times: str = ""
+    time_zone: str = ""
+    emergency_name: str = ""
+    emergency_relationship: str = ""
+    emergency_phone: str = ""
+
+
+def _values(details: PersonDetails) -> dict[str, Any]:
+    return {f.name: getattr(details, f.name) for f in fields(details)}
+
+
+def _log(
+    request: HttpRequest | None, actor: Actor, action: str, target: Any, client: Client, summary: str = ""
+) -> None:
+    audit_record(
+        request=request,
+        actor=actor,
+        action=action,
+        target_type=target._meta.model_name,
+        target_uid=target.uid,
+        client_uid=client.uid,
+        summary=summary,
+    )
+
+
+def client_record_viewed(*, client: Client, actor: Actor, request: HttpRequest | None, what: str = "record") -> None:
+    """Record that a person opened part of a client's record."""
+    _log(request, actor, A.VIEW, client, client, f"opened {what}")
+
+
+def person_details_from_request(consultation: ConsultationRequest) -> PersonDetails:
+    """Return the first person's details as the consultation request gave them."""
+    return PersonDetails(
+        name=consultation.name,
+        email=consultation.email,
+        phone=consultation.phone,
+        may_call=consultation.may_call,
+        may_text=consultation.may_text,
+        may_email=consultation.may_email,
+        voicemail_ok=consultation.voicemail_ok,
+        may_name_practice=consultation.may_name_practice,
+        safe_times=consultation.safe_times,
+        time_zone=consultation.time_zone,
+    )
+
+
+def client_create(
+    *,
+    kind: str,
+    people: list[PersonDetails],
+    display_name: str,
+    clinician_id: int,
+    actor: Actor,
+    request: HttpRequest | None,
+    consultation: ConsultationRequest | None = None,
+    status: str = Client.Status.CONSULTATION,
+) -> Client:
+    """Make a client (an individual, or a couple of two people), optionally from a request."""
+    expected = 2 if kind == Client.Kind.COUPLE else 1
+    if len(people) != expected or not all(p.name.strip() for p in people):
+        raise ClientError(
+            "A couple needs both partners' names." if expected == 2 else "Give the client's name."
+        )
+    with transaction.atomic():
+        client = Client.objects.create(
+            kind=kind,
+            display_name=display_name.strip() or " and ".join(p.name for p in people),
+            clinician_id=clinician_id,
+            consultation=consultation,
+            status=status,
+        )
+        for order, details in enumerate(people):
+            Person.objects.create(client=client, order=order, **_values(details))
+        if consultation is not None:
+            consultation.status = ConsultationRequest.Status.CLIENT
+            consultation.save(update_fields=["status"])
+        _log(request, actor, A.CREATE, client, client, f"new {client.get_kind_display().lower()} client")
+    return client
+
+
+def client_set_status(
+    *, client: Client, status: str, actor: Actor, request: HttpRequest | None, now: dt.datetime
+) -> Client:
+    """Move a client between inquiry, consultation, active, on hold and discharged."""
+    if status not in Client.Status.values:
+        raise ClientError("Choose a status from the list.")
+    if client.anonymized_at:
+        raise ClientError("This record has been anonymized.")
+    with transaction.atomic():
+        previous = client.get_status_display()
+        client.status = status
+        client.discharged_at = now if status == Client.Status.DISCHARGED else None
+        client.save(update_fields=["status", "discharged_at"])
+        action = A.DISCHARGE if status == Client.Status.DISCHARGED else A.CHANGE
+        _log(request, actor, action, client, client, f"status {previous} to {client.get_status_display()}")
+    return client
+
+
+def note_create(
+    *,
+    client: Client,
+    kind: str,
+    template: str,
+    sections: dict[str, str],
+    author: Actor,
+    request: HttpRequest | None,
+    appointment_id: int | None = None,
+) -> ClinicalNote:
+    """Start a note as a draft; its text is sealed before it reaches the database."""
+    if kind not in ClinicalNote.Kind.values or template not in ClinicalNote.SECTIONS:
+        raise ClientError("Choose a kind of note and a template.")
+    with transaction.atomic():
+        note = ClinicalNote(
+            client=client,
+            kind=kind,
+            template=template,
+            author=author if author.is_authenticated else None,  # type: ignore[misc]
+            appointment_id=appointment_id,
+        )
+        note.sections = sections
+        note.save()
+        _log(request, author, A.CREATE, note, client, f"new {note.get_kind_display().lower()}")
+    return note
+
+
+def note_update(
+    *, note: ClinicalNote, sections: dict[str, str], actor: Actor, request: HttpRequest | None
+) -> ClinicalNote:
+    """Change a draft; a signed note can only be amended."""
+    with transaction.atomic():
+        note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
+        if note.is_signed:
+            raise ClientError("This note is signed and locked. Add an amendment instead.")
+        note.sections = sections
+        note.save(update_fields=["body_sealed", "updated_at"])
+        _log(request, actor, A.CHANGE, note, note.client, "draft changed")
+    return note
+
+
+def note_sign(*, note: ClinicalNote, actor: Actor, request: HttpRequest | None, now: dt.datetime) -> ClinicalNote:
+    """Sign and lock a note."""
+    with transaction.atomic():
+        note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
+        if note.is_signed:
+            raise ClientError("This note is already signed.")
+        if not any(text.strip() for text in note.sections.values()):
+            raise ClientError("An empty note can't be signed.")
+        note.signed_at = now
+        note.signed_by = actor if actor.is_authenticated else None  # type: ignore[assignment]
+        note.save(update_fields=["signed_at", "signed_by", "updated_at"])
+        _log(request, actor, A.SIGN, note, note.client, "signed and locked")
+    return note
+
+
+def note_amend(*, note: ClinicalNote, text: str, actor: Actor, request: HttpRequest | None) -> NoteAmendment:
+    """Add an amendment to a signed note; the signed text stays as it was."""
+    if not text.strip():
+        raise ClientError("Write what the amendment says.")
+    with transaction.atomic():
+        note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
+        if not note.is_signed:
+            raise ClientError("A draft can simply be changed; amendments are for signed notes.")
+        amendment = NoteAmendment(note=note, author=actor if actor.is_authenticated else None)  # type: ignore[misc]
+        amendment.text = text
+        amendment.save()
+        _log(request, actor, A.AMEND, note, note.client, "amendment added")
+    return amendment
+
+
+def client_export(
+    *, client: Client, include_psychotherapy_notes: bool, actor: Actor, request: HttpRequest | None
+) -> dict[str, Any]:
+    """Return the client's record as plain data, for a download and a printout."""
+    notes = client.notes.prefetch_related("amendments").order_by("created_at")
+    if not include_psychotherapy_notes:
+        notes = notes.exclude(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
+    data = {
+        "client": {
+            "id": str(client.uid),
+            "kind": client.kind,
+            "status": client.status,
+            "name": client.display_name,
+            "created": client.created_at.isoformat(),
+            "discharged": client.discharged_at.isoformat() if client.discharged_at else None,
+        },
+        "people": [
+            {f: getattr(p, f) for f in ("name", "pronouns", "email", "phone", "may_call", "may_text",
+                                        "may_email", "voicemail_ok", "may_name_practice", "safe_times",
+                                        "emergency_name", "emergency_relationship", "emergency_phone")}
+            for p in client.people.all()
+        ],  # fmt: skip
+        "appointments": [
+            {"start": a.start.isoformat(), "end": a.end.isoformat(), "type": a.appointment_type.name,
+             "format": a.format, "status": a.status}
+            for a in client_appointments(client)
+        ],  # fmt: skip
+        "notes": [
+            {
+                "id": str(n.uid),
+                "kind": n.kind,
+                "template": n.template,
+                "written": n.created_at.isoformat(),
+                "signed": n.signed_at.isoformat() if n.signed_at else None,
+                "sections": [{"label": label, "text": text} for label, text in n.labelled_sections()],
+                "amendments": [
+                    {"written": a.created_at.isoformat(), "text": a.text} for a in n.amendments.all()
+                ],
+            }
+            for n in notes
+        ],
+        "psychotherapy_notes_included": include_psychotherapy_notes,
+    }
+    summary = "export" + (" with psychotherapy notes" if include_psychotherapy_notes else "")
+    _log(request, actor, A.EXPORT, client, client, summary)
+    return data
+
+
+def client_appointments(client: Client) -> QuerySet[Appointment]:
+    """Return the client's appointments, the consultation they booked before becoming one included."""
+    belongs = Q(client=client)
+    if client.consultation_id is not None:
+        belongs |= Q(consultation_id=client.consultation_id)
+    return Appointment.objects.filter(belongs).select_related("appointment_type").order_by("start")
+
+
+def retention_ends(client: Client, *, years: int) -> dt.datetime | None:
+    """Return when the record may be deleted, or None while the client is not discharged."""
+    if client.discharged_at is None:
+        return None
+    ends = client.discharged_at
+    try:
+        return ends.replace(year=ends.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return ends.replace(year=ends.year + years, day=28)
+
+
+def client_anonymize(
+    *, client: Client, actor: Actor, request: HttpRequest | None, now: dt.datetime, retention_years: int
+) -> Client:
+    """Remove everything that identifies the client or says anything clinical, once retention allows.
+
+    The row stays (anonymized) so appointments and the audit log keep something to point to.
+    """
+    ends = retention_ends(client, years=retention_years)
+    if ends is None or ends > now:
+        raise ClientError(
+            "The record must be kept until the retention period after discharge has passed."
+        )
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        client.notes.all().delete()
+        client.people.all().delete()
+        if client.consultation is not None:
+            consultation = client.consultation
+            consultation.name = "Removed"
+            consultation.email = consultation.phone = consultation.safe_times = ""
+            consultation.partner_name = consultation.preferred_times = ""
+            consultation.note = ""
+            consultation.save()
+        client.display_name = f"Former client {str(client.uid)[:8]}"
+        client.anonymized_at = now
+        client.save(update_fields=["display_name", "anonymized_at"])
+        _log(request, actor, A.ANONYMIZE, client, client, "record anonymized after retention")
+    return client

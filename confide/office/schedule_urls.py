@@ -1,0 +1,5 @@
+"""The calendar, appointments and consultation requests."""
+
+from django.urls import path
+
+urlpatterns: list = []  # type: ignore[type-arg]
