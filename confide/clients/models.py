@@ -51,6 +51,7 @@ class ConsultationRequest(models.Model):
         default=False, help_text="Something they wrote may signal a crisis."
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.NEW)
+    close_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
