@@ -55,7 +55,12 @@ def _values(details: PersonDetails) -> dict[str, Any]:
 
 
 def _log(
-    request: HttpRequest | None, actor: Actor, action: str, target: Any, client: Client, summary: str = ""
+    request: HttpRequest | None,
+    actor: Actor,
+    action: str,
+    target: Any,
+    client: Client,
+    summary: str = "",
 ) -> None:
     audit_record(
         request=request,
@@ -68,7 +73,9 @@ def _log(
     )
 
 
-def client_record_viewed(*, client: Client, actor: Actor, request: HttpRequest | None, what: str = "record") -> None:
+def client_record_viewed(
+    *, client: Client, actor: Actor, request: HttpRequest | None, what: str = "record"
+) -> None:
     """Record that a person opened part of a client's record."""
     _log(request, actor, A.VIEW, client, client, f"opened {what}")
 
@@ -119,7 +126,14 @@ def client_create(
         if consultation is not None:
             consultation.status = ConsultationRequest.Status.CLIENT
             consultation.save(update_fields=["status"])
-        _log(request, actor, A.CREATE, client, client, f"new {client.get_kind_display().lower()} client")
+        _log(
+            request,
+            actor,
+            A.CREATE,
+            client,
+            client,
+            f"new {client.get_kind_display().lower()} client",
+        )
     return client
 
 
@@ -137,7 +151,14 @@ def client_set_status(
         client.discharged_at = now if status == Client.Status.DISCHARGED else None
         client.save(update_fields=["status", "discharged_at"])
         action = A.DISCHARGE if status == Client.Status.DISCHARGED else A.CHANGE
-        _log(request, actor, action, client, client, f"status {previous} to {client.get_status_display()}")
+        _log(
+            request,
+            actor,
+            action,
+            client,
+            client,
+            f"status {previous} to {client.get_status_display()}",
+        )
     return client
 
 
@@ -182,7 +203,9 @@ def note_update(
     return note
 
 
-def note_sign(*, note: ClinicalNote, actor: Actor, request: HttpRequest | None, now: dt.datetime) -> ClinicalNote:
+def note_sign(
+    *, note: ClinicalNote, actor: Actor, request: HttpRequest | None, now: dt.datetime
+) -> ClinicalNote:
     """Sign and lock a note."""
     with transaction.atomic():
         note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
@@ -197,7 +220,9 @@ def note_sign(*, note: ClinicalNote, actor: Actor, request: HttpRequest | None, 
     return note
 
 
-def note_amend(*, note: ClinicalNote, text: str, actor: Actor, request: HttpRequest | None) -> NoteAmendment:
+def note_amend(
+    *, note: ClinicalNote, text: str, actor: Actor, request: HttpRequest | None
+) -> NoteAmendment:
     """Add an amendment to a signed note; the signed text stays as it was."""
     if not text.strip():
         raise ClientError("Write what the amendment says.")
@@ -229,16 +254,36 @@ def client_export(
             "discharged": client.discharged_at.isoformat() if client.discharged_at else None,
         },
         "people": [
-            {f: getattr(p, f) for f in ("name", "pronouns", "email", "phone", "may_call", "may_text",
-                                        "may_email", "voicemail_ok", "may_name_practice", "safe_times",
-                                        "emergency_name", "emergency_relationship", "emergency_phone")}
+            {
+                f: getattr(p, f)
+                for f in (
+                    "name",
+                    "pronouns",
+                    "email",
+                    "phone",
+                    "may_call",
+                    "may_text",
+                    "may_email",
+                    "voicemail_ok",
+                    "may_name_practice",
+                    "safe_times",
+                    "emergency_name",
+                    "emergency_relationship",
+                    "emergency_phone",
+                )
+            }
             for p in client.people.all()
-        ],  # fmt: skip
+        ],
         "appointments": [
-            {"start": a.start.isoformat(), "end": a.end.isoformat(), "type": a.appointment_type.name,
-             "format": a.format, "status": a.status}
+            {
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "type": a.appointment_type.name,
+                "format": a.format,
+                "status": a.status,
+            }
             for a in client_appointments(client)
-        ],  # fmt: skip
+        ],
         "notes": [
             {
                 "id": str(n.uid),
@@ -246,9 +291,12 @@ def client_export(
                 "template": n.template,
                 "written": n.created_at.isoformat(),
                 "signed": n.signed_at.isoformat() if n.signed_at else None,
-                "sections": [{"label": label, "text": text} for label, text in n.labelled_sections()],
+                "sections": [
+                    {"label": label, "text": text} for label, text in n.labelled_sections()
+                ],
                 "amendments": [
-                    {"written": a.created_at.isoformat(), "text": a.text} for a in n.amendments.all()
+                    {"written": a.created_at.isoformat(), "text": a.text}
+                    for a in n.amendments.all()
                 ],
             }
             for n in notes
@@ -261,7 +309,7 @@ def client_export(
 
 
 def client_appointments(client: Client) -> QuerySet[Appointment]:
-    """Return the client's appointments, the consultation they booked before becoming one included."""
+    """Return the client's appointments, including the consultation booked before."""
     belongs = Q(client=client)
     if client.consultation_id is not None:
         belongs |= Q(consultation_id=client.consultation_id)
@@ -280,9 +328,14 @@ def retention_ends(client: Client, *, years: int) -> dt.datetime | None:
 
 
 def client_anonymize(
-    *, client: Client, actor: Actor, request: HttpRequest | None, now: dt.datetime, retention_years: int
+    *,
+    client: Client,
+    actor: Actor,
+    request: HttpRequest | None,
+    now: dt.datetime,
+    retention_years: int,
 ) -> Client:
-    """Remove everything that identifies the client or says anything clinical, once retention allows.
+    """Remove what identifies the client or says anything clinical, once retention allows.
 
     The row stays (anonymized) so appointments and the audit log keep something to point to.
     """
@@ -307,3 +360,11 @@ def client_anonymize(
         client.save(update_fields=["display_name", "anonymized_at"])
         _log(request, actor, A.ANONYMIZE, client, client, "record anonymized after retention")
     return client
+
+
+def person_update(*, person: Person, actor: Actor, request: HttpRequest | None) -> Person:
+    """Save changed contact details or wishes of one person of a client."""
+    with transaction.atomic():
+        person.save()
+        _log(request, actor, A.CHANGE, person.client, person.client, "contact details changed")
+    return person

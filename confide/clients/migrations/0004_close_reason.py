@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0003_clients_and_notes'),
+        ("clients", "0003_clients_and_notes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consultationrequest',
-            name='close_reason',
+            model_name="consultationrequest",
+            name="close_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

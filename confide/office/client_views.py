@@ -1,0 +1,382 @@
+"""Clients and couples, their notes, exports and audit trail, in the office."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from confide.accounts.access import (
+    ALL_ROLES,
+    CLINICAL_ROLES,
+    OWNER_ONLY,
+    clinical_access,
+    clinician_scope,
+    office_view,
+    reauthentication_required,
+)
+from confide.audit.models import AuditEvent
+from confide.clients import services
+from confide.clients.models import Client, ClinicalNote, Person
+from confide.clients.services import ClientError, PersonDetails, client_appointments
+from confide.office.forms_clients import (
+    AmendmentForm,
+    AnonymizeForm,
+    ExportForm,
+    NewClientForm,
+    NoteForm,
+    NoteStartForm,
+    PersonForm,
+    StatusForm,
+)
+from confide.practice.models import Clinician, Practice
+
+RETENTION_YEARS_DEFAULT = 7
+
+
+def _clients(request: HttpRequest) -> QuerySet[Client]:
+    """Return the clients this person may see at all: a clinician only their own."""
+    scope = clinician_scope(request.user)
+    clients = Client.objects.select_related("clinician")
+    return clients.filter(clinician=scope) if scope is not None else clients
+
+
+def _client(request: HttpRequest, uid: uuid.UUID) -> Client:
+    # Another clinician's client is "not found", not "forbidden": its existence is private too.
+    return get_object_or_404(_clients(request), uid=uid)
+
+
+def _note(request: HttpRequest, uid: uuid.UUID) -> ClinicalNote:
+    if not clinical_access(request.user):
+        raise PermissionDenied("Clinical notes are for clinicians only.")
+    note = get_object_or_404(
+        ClinicalNote.objects.select_related("client", "client__clinician"), uid=uid
+    )
+    scope = clinician_scope(request.user)
+    if scope is not None and note.client.clinician_id != scope.pk:
+        raise Http404("No such note")
+    return note
+
+
+@office_view(roles=ALL_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def client_list(request: HttpRequest) -> HttpResponse:
+    clients = _clients(request).prefetch_related("people")
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if query:
+        clients = clients.filter(
+            Q(display_name__icontains=query) | Q(people__name__icontains=query)
+        ).distinct()
+    if status == "waitlist":
+        clients = clients.filter(waitlisted=True)
+    elif status in Client.Status.values:
+        clients = clients.filter(status=status)
+    context = {
+        "clients": clients[:200],
+        "query": query,
+        "status": status,
+        "statuses": Client.Status.choices,
+        "nav": "clients",
+    }
+    return render(request, "office/clients/list.html", context)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def client_new(request: HttpRequest) -> HttpResponse:
+    form = NewClientForm(request.POST or None)
+    scope = clinician_scope(request.user)
+    clinician = scope or Clinician.objects.filter(listed=True).first()
+    if request.method == "POST" and form.is_valid() and clinician is not None:
+        d = form.cleaned_data
+        people = [
+            PersonDetails(name=d["first_name"], email=d["first_email"], phone=d["first_phone"])
+        ]
+        if d["kind"] == Client.Kind.COUPLE:
+            people.append(
+                PersonDetails(
+                    name=d["second_name"], email=d["second_email"], phone=d["second_phone"]
+                )
+            )
+        try:
+            client = services.client_create(
+                kind=d["kind"],
+                people=people,
+                display_name=d["display_name"],
+                clinician_id=clinician.pk,
+                actor=request.user,
+                request=request,
+                status=Client.Status.ACTIVE,
+            )
+        except ClientError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(client.get_absolute_url())
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "office/clients/new.html", {"form": form, "nav": "clients"}, status=status
+    )
+
+
+@office_view(roles=ALL_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    clinical = clinical_access(request.user)
+    now = timezone.now()
+    appointments = list(client_appointments(client))
+    notes = list(client.notes.all()) if clinical else []
+    services.client_record_viewed(client=client, actor=request.user, request=request)
+    context = {
+        "client": client,
+        "people": list(client.people.all()),
+        "upcoming": [a for a in appointments if a.end >= now],
+        "past": [a for a in appointments if a.end < now][::-1],
+        "notes": notes,
+        "clinical": clinical,
+        "status_form": StatusForm(
+            initial={"status": client.status, "waitlisted": client.waitlisted}
+        ),
+        "note_form": NoteStartForm(),
+        "retention_ends": services.retention_ends(client, years=_retention_years()),
+        "nav": "clients",
+    }
+    return render(request, "office/clients/detail.html", context)
+
+
+def _retention_years() -> int:
+    return int(getattr(Practice.load(), "retention_years", RETENTION_YEARS_DEFAULT))
+
+
+@office_view(roles=ALL_ROLES)
+@require_POST
+def client_status(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status from the list.")
+        return redirect(client.get_absolute_url())
+    try:
+        services.client_set_status(
+            client=client,
+            status=form.cleaned_data["status"],
+            actor=request.user,
+            request=request,
+            now=timezone.now(),
+        )
+    except ClientError as error:
+        messages.error(request, error.message)
+        return redirect(client.get_absolute_url())
+    if client.waitlisted != form.cleaned_data["waitlisted"]:
+        client.waitlisted = form.cleaned_data["waitlisted"]
+        client.save(update_fields=["waitlisted"])
+    messages.success(request, "Saved.")
+    return redirect(client.get_absolute_url())
+
+
+@office_view(roles=ALL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpResponse:
+    client = _client(request, uid)
+    person = get_object_or_404(Person, client=client, pk=person_id)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.person_update(person=form.save(commit=False), actor=request.user, request=request)
+        messages.success(request, "Saved.")
+        return redirect(client.get_absolute_url())
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"client": client, "person": person, "form": form, "nav": "clients"}
+    return render(request, "office/clients/person_form.html", context, status=status)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    start = NoteStartForm(request.GET or None)
+    if not start.is_valid():
+        return render(
+            request,
+            "office/notes/start.html",
+            {"client": client, "form": start},
+            status=400 if request.GET else 200,
+        )
+    kind, template = start.cleaned_data["kind"], start.cleaned_data["template"]
+    if kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+        return _reauthenticated(note_new_form)(request, client, kind, template)
+    return note_new_form(request, client, kind, template)
+
+
+def _reauthenticated(view):  # type: ignore[no-untyped-def]
+    return reauthentication_required(view)
+
+
+def note_new_form(request: HttpRequest, client: Client, kind: str, template: str) -> HttpResponse:
+    form = NoteForm(request.POST or None, template=template)
+    if request.method == "POST" and form.is_valid():
+        note = services.note_create(
+            client=client,
+            kind=kind,
+            template=template,
+            sections=form.sections(),
+            author=request.user,
+            request=request,
+        )
+        if "sign" in request.POST:
+            return _sign(request, note)
+        messages.success(request, "Draft saved.")
+        return redirect("office:note", uid=note.uid)
+    context = {
+        "client": client,
+        "form": form,
+        "kind_label": ClinicalNote.Kind(kind).label,
+        "template_label": ClinicalNote.Template(template).label,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "office/notes/form.html", context, status=status)
+
+
+def _sign(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
+    try:
+        services.note_sign(note=note, actor=request.user, request=request, now=timezone.now())
+    except ClientError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Signed and locked.")
+    return redirect("office:note", uid=note.uid)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    note = _note(request, uid)
+    if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+        return _reauthenticated(_note_page)(request, note)
+    return _note_page(request, note)
+
+
+def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
+    form = NoteForm(request.POST or None, template=note.template, initial=note.sections)
+    amend = AmendmentForm(request.POST or None) if note.is_signed else None
+    if request.method == "POST":
+        if note.is_signed and amend is not None:
+            if amend.is_valid():
+                services.note_amend(
+                    note=note, text=amend.cleaned_data["text"], actor=request.user, request=request
+                )
+                messages.success(request, "Amendment added.")
+                return redirect("office:note", uid=note.uid)
+        elif form.is_valid():
+            try:
+                services.note_update(
+                    note=note, sections=form.sections(), actor=request.user, request=request
+                )
+            except ClientError as error:
+                form.add_error(None, error.message)
+            else:
+                if "sign" in request.POST:
+                    return _sign(request, note)
+                messages.success(request, "Draft saved.")
+                return redirect("office:note", uid=note.uid)
+    else:
+        services.client_record_viewed(
+            client=note.client,
+            actor=request.user,
+            request=request,
+            what=note.get_kind_display().lower(),
+        )
+    context = {
+        "note": note,
+        "client": note.client,
+        "form": form,
+        "amend_form": amend,
+        "amendments": list(note.amendments.select_related("author")) if note.is_signed else [],
+        "nav": "clients",
+    }
+    bad = request.method == "POST"
+    return render(request, "office/notes/detail.html", context, status=400 if bad else 200)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required
+def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.client_export(
+            client=client,
+            include_psychotherapy_notes=form.cleaned_data["include_psychotherapy_notes"],
+            actor=request.user,
+            request=request,
+        )
+        if form.cleaned_data["format"] == "json":
+            response = HttpResponse(
+                json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+            )
+            response["Content-Disposition"] = f'attachment; filename="record-{client.uid}.json"'
+            return response
+        return render(request, "office/clients/printout.html", {"client": client, "data": data})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "office/clients/export.html", {"client": client, "form": form}, status=status
+    )
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required
+def client_anonymize(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    form = AnonymizeForm(request.POST or None, expected=client.display_name)
+    ends = services.retention_ends(client, years=_retention_years())
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_anonymize(
+                client=client,
+                actor=request.user,
+                request=request,
+                now=timezone.now(),
+                retention_years=_retention_years(),
+            )
+        except ClientError as problem:
+            error = problem.message
+        else:
+            messages.success(request, "The record is anonymized.")
+            return redirect(client.get_absolute_url())
+    context = {"client": client, "form": form, "retention_ends": ends, "error": error}
+    status = 400 if form.is_bound and (form.errors or error) else 200
+    return render(request, "office/clients/anonymize.html", context, status=status)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def client_audit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    events = AuditEvent.objects.filter(client_uid=client.uid)[:500]
+    return render(
+        request, "office/clients/audit.html", {"client": client, "events": events, "nav": "clients"}
+    )
+
+
+@office_view(roles=OWNER_ONLY)
+@require_http_methods(["GET", "HEAD"])
+def practice_audit(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.all()
+    actor = request.GET.get("actor", "").strip()[:150]
+    if actor:
+        events = events.filter(actor_name=actor)
+    return render(
+        request,
+        "office/clients/audit.html",
+        {"events": events[:500], "actor": actor, "nav": "audit"},
+    )
