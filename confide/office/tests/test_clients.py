@@ -68,7 +68,8 @@ def test_the_client_page_shows_each_partners_wishes_and_is_audited(
     signed_in: SignedIn, owner: User, couple: Client, note: ClinicalNote
 ) -> None:
     html = signed_in(owner).get(couple.get_absolute_url()).content.decode()
-    assert "Sam" in html and "Lee" in html
+    assert "Sam" in html
+    assert "Lee" in html
     assert "no voicemail" in html
     assert f"/office/notes/{note.uid}/" in html
     assert AuditEvent.objects.filter(client_uid=couple.uid, action="view").count() == 1
