@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -77,11 +78,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY") or _dev_secret_key()
     DATA_KEYS = env_str("CONFIDE_DATA_KEYS") or _dev_data_keys()
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 try:
     Keyring.parse(DATA_KEYS)
 except KeyringError as error:
     raise ImproperlyConfiguredError(f"CONFIDE_DATA_KEYS: {error}") from None
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
     "confide.practice",
@@ -91,7 +92,8 @@ INSTALLED_APPS = [
     "confide.accounts",
     "confide.office",
     "confide.audit",
-    "django.contrib.admin",
+    # The admin behind the office's sign-in and second factor (confide/accounts/admin_site.py).
+    "confide.accounts.apps.OfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +101,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +116,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "confide.accounts.middleware.SessionLimitsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "confide.accounts.middleware.OfficeGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -162,6 +173,14 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# Shared by every app server process: one-time TOTP codes and sign-in rate limits must hold
+# across all of them. `migrate` creates the table (confide/accounts/migrations).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "confide_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -225,6 +244,50 @@ PERMISSIONS_POLICY = (
 )
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions: the absolute limit; the 15-minute idle limit is kept by
+# confide.accounts.middleware.SessionLimitsMiddleware (see docs/decisions/0005-staff-sign-in.md).
+SESSION_COOKIE_AGE = 10 * 60 * 60
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 15 * 60)
+STAFF_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
+
+# Staff sign-in (django-allauth) at /office/account/; django-axes checks every password first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "office:home"
+ACCOUNT_ADAPTER = "confide.accounts.adapters.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# allauth's own count of failures (per username and address, see confide/accounts/adapters.py;
+# per user for second-factor codes) stays above django-axes' limit, so axes' page explains a pause.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/5m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Confide office")
+# One step either side for clocks that drift; each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# Passkeys need HTTPS, except on this machine while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Brute-force throttling per username AND address, so nobody elsewhere can lock the therapist out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "confide.accounts.ratelimit.client_address"
+AXES_USERNAME_CALLABLE = "confide.accounts.lockout.axes_username"
+AXES_LOCKOUT_CALLABLE = "confide.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
