@@ -2,4 +2,17 @@
 
 from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from confide.office import schedule_views as views
+
+urlpatterns = [
+    path("calendar/", views.calendar, name="calendar"),
+    path("appointments/new/", views.appointment_new, name="appointment_new"),
+    path("appointments/<int:pk>/", views.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/move/", views.appointment_move_view, name="appointment_move"),
+    path("appointments/<int:pk>/cancel/", views.appointment_cancel_view, name="appointment_cancel"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<uuid:uid>/", views.request_detail, name="request"),
+    path("requests/<uuid:uid>/contacted/", views.request_contacted, name="request_contacted"),
+    path("requests/<uuid:uid>/client/", views.request_accept, name="request_accept"),
+    path("requests/<uuid:uid>/close/", views.request_close, name="request_close"),
+]

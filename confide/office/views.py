@@ -1,12 +1,63 @@
-"""The therapist's office: the day's work, clients, notes."""
+"""The therapist's office: the day's work at a glance."""
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from confide.accounts.access import clinical_access, clinician_scope, office_view, scoped
+from confide.clients.models import ClinicalNote, ConsultationRequest
+from confide.office.schedule_views import (
+    appointments_by_day,
+    display_zone,
+    own_clinician,
+    zone_label,
+)
+from confide.practice.models import Clinician
+from confide.scheduling.models import Appointment
 
 
-@staff_member_required
+@office_view()
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/home.html")
+    """Today's and tomorrow's sessions, new consultation requests, and notes still to sign."""
+    user = request.user
+    # An owner who also sees clients starts the day with their own sessions; an owner who does
+    # not, and the practice manager, with the whole practice's.
+    mine = own_clinician(user)
+    tz = display_zone(user, mine)
+    today = timezone.now().astimezone(tz).date()
+    sessions = scoped(Appointment.objects.active(), user)
+    if mine is not None:
+        sessions = sessions.filter(clinician=mine)
+    days = appointments_by_day(sessions, first=today, days=2, tz=tz)
+    new_requests = (
+        scoped(ConsultationRequest.objects.all(), user)
+        .filter(status=ConsultationRequest.Status.NEW)
+        .select_related("clinician")
+        .order_by("-needs_attention", "-created_at")
+    )
+    drafts: list[ClinicalNote] = []
+    if clinical_access(user):
+        # The drafts this person started: signing them is theirs to do.
+        drafts = list(
+            scoped(ClinicalNote.objects.all(), user, field="client__clinician")
+            .filter(signed_at__isnull=True, author_id=user.pk)
+            .select_related("client")
+            .order_by("created_at")
+        )
+    several = clinician_scope(user) is None and Clinician.objects.count() > 1
+    context = {
+        "nav": "home",
+        "today": today,
+        "sessions_today": days[0],
+        "sessions_tomorrow": days[1],
+        "zone_label": zone_label(tz),
+        "display_tz": tz,
+        "new_requests": new_requests,
+        "drafts": drafts,
+        "clinical": clinical_access(user),
+        "show_clinician": several and mine is None,
+        "show_request_clinician": several,
+    }
+    return render(request, "office/home.html", context)

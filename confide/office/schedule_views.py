@@ -1,0 +1,528 @@
+"""The calendar, appointments for clients, and consultation requests, in the office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.views.decorators.http import require_POST
+
+from confide.accounts.access import clinical_access, clinician_scope, office_view, scoped
+from confide.audit.models import AuditEvent
+from confide.audit.services import audit_record
+from confide.clients.models import Client, ConsultationRequest
+from confide.clients.services import person_details_from_request
+from confide.lib.crypto import DecryptionError
+from confide.office.forms_schedule import (
+    AcceptRequestForm,
+    AppointmentForm,
+    CalendarForm,
+    CloseRequestForm,
+    MoveForm,
+)
+from confide.practice.models import Clinician, Practice
+from confide.scheduling.models import Appointment, AppointmentType
+from confide.scheduling.office_services import (
+    ScheduleError,
+    SeriesCollision,
+    appointment_create,
+    appointment_move,
+    appointment_office_cancel,
+    appointment_series_create,
+    consultation_request_accept,
+    consultation_request_close,
+    consultation_request_contacted,
+    outside_working_hours,
+    series_starts,
+    wall_time_issue,
+)
+from confide.scheduling.slots import wall_to_utc
+from confide.scheduling.views import COMMON_ZONES
+
+# Cancelled, declined and moved appointments leave the calendar; what happened stays.
+SHOWN_STATUSES = (*Appointment.ACTIVE_STATUSES, Appointment.Status.COMPLETED,
+                  Appointment.Status.NO_SHOW)  # fmt: skip
+OPEN_REQUESTS = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONTACTED)
+
+
+# -- Selectors -----------------------------------------------------------------------------------
+
+
+def zone_label(zone: ZoneInfo) -> str:
+    return dict(COMMON_ZONES).get(zone.key, zone.key.replace("_", " "))
+
+
+def own_clinician(user: Any) -> Clinician | None:
+    """Return the clinician this user is (a clinician, or an owner who sees clients), if any."""
+    # A missing staff profile raises an AttributeError subclass, which getattr turns into None.
+    profile = getattr(user, "staff_profile", None)
+    return profile.clinician if profile is not None else None
+
+
+def display_zone(user: Any, clinician: Clinician | None = None) -> ZoneInfo:
+    """Return the zone the office shows times in: the clinician's, else the practice's."""
+    clinician = clinician_scope(user) or clinician
+    if clinician is not None:
+        return clinician.tz()
+    return ZoneInfo(Practice.load().time_zone)
+
+
+def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """Return the UTC span of one calendar day in ``tz``.
+
+    Midnight to midnight on the wall clock, so a daylight-saving day is 23 or 25 hours long.
+    """
+    return wall_to_utc(day, dt.time(0), tz), wall_to_utc(day + dt.timedelta(days=1), dt.time(0), tz)
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    appointments: list[Appointment]
+
+
+def appointments_by_day(
+    appointments: QuerySet[Appointment], *, first: dt.date, days: int, tz: ZoneInfo
+) -> list[Day]:
+    """Return each day from ``first`` with the appointments that start on it, in ``tz``."""
+    start, _ = day_bounds(first, tz)
+    _, end = day_bounds(first + dt.timedelta(days=days - 1), tz)
+    rows = list(
+        appointments.filter(start__gte=start, start__lt=end, status__in=SHOWN_STATUSES)
+        .select_related("appointment_type", "client", "consultation", "clinician")
+        .order_by("start")
+    )
+    by_date: dict[dt.date, list[Appointment]] = {}
+    for appointment in rows:
+        appointment.local_start = appointment.start.astimezone(tz)  # type: ignore[attr-defined]
+        appointment.local_end = appointment.end.astimezone(tz)  # type: ignore[attr-defined]
+        by_date.setdefault(appointment.local_start.date(), []).append(  # type: ignore[attr-defined]
+            appointment
+        )
+    return [
+        Day(date=d, appointments=by_date.get(d, []))
+        for d in (first + dt.timedelta(days=i) for i in range(days))
+    ]
+
+
+def visible_clinicians(user: Any) -> QuerySet[Clinician] | None:
+    """Return the clinicians whose calendars the user may choose between, or None for their own."""
+    if clinician_scope(user) is not None:
+        return None
+    return Clinician.objects.all()
+
+
+def _appointment_for(request: HttpRequest, pk: int) -> Appointment:
+    queryset = scoped(
+        Appointment.objects.select_related(
+            "appointment_type", "client", "consultation", "clinician"
+        ),
+        request.user,
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _request_for(request: HttpRequest, uid: Any) -> ConsultationRequest:
+    return get_object_or_404(
+        scoped(ConsultationRequest.objects.select_related("clinician"), request.user), uid=uid
+    )
+
+
+def _day_label(day: dt.date) -> str:
+    return dateformat.format(day, "l, F j, Y")
+
+
+# -- Calendar ------------------------------------------------------------------------------------
+
+
+@office_view()
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A day or a week of appointments, as a list per day."""
+    clinicians = visible_clinicians(request.user)
+    form = CalendarForm(request.GET or None, clinicians=clinicians)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    chosen: Clinician | None = data.get("clinician")
+    tz = display_zone(request.user, chosen)
+    today = timezone.now().astimezone(tz).date()
+    day: dt.date = data.get("date") or today
+    view = data.get("view") or "week"
+    if view == "week":
+        first = day - dt.timedelta(days=day.weekday())
+        days, step = 7, dt.timedelta(weeks=1)
+        title = f"Week of {dateformat.format(first, 'F j, Y')}"
+    else:
+        first, days, step = day, 1, dt.timedelta(days=1)
+        title = _day_label(day)
+    appointments = scoped(Appointment.objects.all(), request.user)
+    if chosen is not None:
+        appointments = appointments.filter(clinician=chosen)
+
+    def link(to: dt.date, as_view: str = view) -> str:
+        query = {"date": to.isoformat(), "view": as_view}
+        if chosen is not None:
+            query["clinician"] = str(chosen.pk)
+        return reverse("office:calendar") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+    context = {
+        "nav": "calendar",
+        "form": form,
+        "title": title,
+        "view": view,
+        "days": appointments_by_day(appointments, first=first, days=days, tz=tz),
+        "zone_label": zone_label(tz),
+        "display_tz": tz,
+        "today": today,
+        "show_clinician": chosen is None and clinicians is not None and clinicians.count() > 1,
+        "previous_url": link(first - step if view == "week" else day - step),
+        "next_url": link(first + step if view == "week" else day + step),
+        "today_url": link(today),
+        "day_url": link(day, "day"),
+        "week_url": link(day, "week"),
+    }
+    return render(request, "office/calendar.html", context)
+
+
+# -- Appointments --------------------------------------------------------------------------------
+
+
+def _bookable_clients(user: Any) -> QuerySet[Client]:
+    return (
+        scoped(Client.objects.all(), user)
+        .exclude(status=Client.Status.DISCHARGED)
+        .filter(anonymized_at__isnull=True)
+        .select_related("clinician")
+    )
+
+
+def _bookable_types(user: Any) -> QuerySet[AppointmentType]:
+    return scoped(AppointmentType.objects.filter(active=True), user).select_related("clinician")
+
+
+@office_view()
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    """Book a session, or a series of them, for a client."""
+    clients, types = _bookable_clients(request.user), _bookable_types(request.user)
+    initial: dict[str, Any] = {"repeat": "0"}
+    if uid := request.GET.get("client"):
+        initial["client"] = clients.filter(uid=uid).first() if _is_uuid(uid) else None
+    form = AppointmentForm(request.POST or None, initial=initial, clients=clients, types=types)
+    collision = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        client: Client = data["client"]
+        kind: AppointmentType = data["appointment_type"]
+        tz = client.clinician.tz()
+        count = data["count"] if form.every_weeks else 1
+        starts = series_starts(
+            first_day=data["date"], wall=data["time"], tz=tz,
+            every_weeks=form.every_weeks or 1, count=count,
+        )  # fmt: skip
+        try:
+            if form.every_weeks:
+                result = appointment_series_create(
+                    client=client, appointment_type=kind, format=data["format"], starts=starts,
+                    skip_collisions=data["skip_collisions"], actor=request.user, request=request,
+                )  # fmt: skip
+                booked, skipped = result.booked, result.skipped
+            else:
+                booked = [
+                    appointment_create(
+                        client=client, appointment_type=kind, format=data["format"],
+                        start=starts[0], actor=request.user, request=request,
+                    )
+                ]  # fmt: skip
+                skipped = []
+        except SeriesCollision as error:
+            form.add_error(None, error.message)
+            collision = True
+        except ScheduleError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _report_booking(request, booked, skipped, tz)
+            return redirect(_office_url(booked[0]))
+    context = {"nav": "calendar", "form": form, "collision": collision}
+    return render(request, "office/appointment_form.html", context)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _office_url(appointment: Appointment) -> str:
+    return reverse("office:appointment", args=[appointment.pk])
+
+
+def _report_booking(
+    request: HttpRequest, booked: list[Appointment], skipped: list[dt.datetime], tz: ZoneInfo
+) -> None:
+    """Say what was booked, and warn about skipped dates and times outside working hours."""
+    first = booked[0]
+    when = dateformat.format(first.start.astimezone(tz), "l, F j, g:i A")
+    if len(booked) == 1:
+        messages.success(request, f"Booked for {when}.")
+    else:
+        messages.success(request, f"Booked {len(booked)} sessions, the first on {when}.")
+    if skipped:
+        days = ", ".join(dateformat.format(s.astimezone(tz), "M j") for s in skipped)
+        messages.warning(request, f"Skipped because they overlap another appointment: {days}.")
+    local = first.start.astimezone(tz)
+    if issue := wall_time_issue(day=local.date(), wall=_wall_asked(request) or local.time(), tz=tz):
+        messages.warning(request, issue)
+    outside = outside_working_hours(
+        clinician=first.clinician,
+        starts=[a.start for a in booked],
+        duration=first.end - first.start,
+    )
+    if outside:
+        days = ", ".join(dateformat.format(s.astimezone(tz), "M j g:i A") for s in outside)
+        messages.warning(request, f"Outside your working hours or on time off: {days}.")
+
+
+def _wall_asked(request: HttpRequest) -> dt.time | None:
+    """Return the time as typed, which may be one daylight saving skips or repeats."""
+    try:
+        return dt.time.fromisoformat(request.POST.get("time", ""))
+    except ValueError:
+        return None
+
+
+@office_view()
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment_for(request, pk)
+    tz = appointment.clinician.tz()
+    if appointment.client is not None:
+        audit_record(
+            request=request, actor=request.user, action=AuditEvent.Action.VIEW,
+            target_type="client", target_uid=appointment.client.uid,
+            client_uid=appointment.client.uid, summary="opened appointment",
+        )  # fmt: skip
+    local = appointment.start.astimezone(tz)
+    move_form = MoveForm(initial={"date": local.date(), "time": local.time()})
+    context = _detail_context(appointment, tz, move_form)
+    return render(request, "office/appointment_detail.html", context)
+
+
+def _detail_context(appointment: Appointment, tz: ZoneInfo, move_form: MoveForm) -> dict[str, Any]:
+    return {
+        "nav": "calendar",
+        "appointment": appointment,
+        "local_start": appointment.start.astimezone(tz),
+        "local_end": appointment.end.astimezone(tz),
+        "zone_label": zone_label(tz),
+        "display_tz": tz,
+        "move_form": move_form,
+        "can_change": appointment.is_active,
+        "calendar_url": reverse("office:calendar")
+        + f"?date={appointment.start.astimezone(tz).date().isoformat()}&view=day",
+    }
+
+
+@office_view()
+@require_POST
+def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment_for(request, pk)
+    tz = appointment.clinician.tz()
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        start = wall_to_utc(form.cleaned_data["date"], form.cleaned_data["time"], tz)
+        try:
+            moved = appointment_move(
+                appointment=appointment, start=start, actor=request.user, request=request
+            )
+        except ScheduleError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            when = dateformat.format(moved.start.astimezone(tz), "l, F j, g:i A")
+            messages.success(request, f"Moved to {when}.")
+            day = form.cleaned_data["date"]
+            if issue := wall_time_issue(day=day, wall=form.cleaned_data["time"], tz=tz):
+                messages.warning(request, issue)
+            if outside_working_hours(
+                clinician=moved.clinician, starts=[moved.start], duration=moved.end - moved.start
+            ):
+                messages.warning(request, "The new time is outside working hours or on time off.")
+            return redirect(_office_url(moved))
+    context = _detail_context(appointment, tz, form)
+    return render(request, "office/appointment_detail.html", context, status=400)
+
+
+@office_view()
+@require_POST
+def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment_for(request, pk)
+    try:
+        appointment_office_cancel(appointment=appointment, actor=request.user, request=request)
+    except ScheduleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The appointment is cancelled.")
+    return redirect(_office_url(appointment))
+
+
+# -- Consultation requests -----------------------------------------------------------------------
+
+REQUEST_FILTERS = {
+    "open": ("Open", Q(status__in=OPEN_REQUESTS)),
+    "client": ("Became clients", Q(status=ConsultationRequest.Status.CLIENT)),
+    "closed": ("Closed", Q(status=ConsultationRequest.Status.CLOSED)),
+    "all": ("All", Q()),
+}
+
+
+@office_view()
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Consultation requests, the ones that may signal a crisis first."""
+    shown = request.GET.get("show", "open")
+    if shown not in REQUEST_FILTERS:
+        shown = "open"
+    requests = (
+        scoped(ConsultationRequest.objects.all(), request.user)
+        .filter(REQUEST_FILTERS[shown][1])
+        .select_related("clinician")
+        .order_by("-needs_attention", "-created_at")
+    )
+    context = {
+        "nav": "requests",
+        "requests": requests,
+        "shown": shown,
+        "filters": [(key, label) for key, (label, _) in REQUEST_FILTERS.items()],
+        "display_tz": display_zone(request.user),
+        "show_clinician": clinician_scope(request.user) is None and Clinician.objects.count() > 1,
+    }
+    return render(request, "office/request_list.html", context)
+
+
+def _request_context(
+    request: HttpRequest, consultation: ConsultationRequest, **forms: Any
+) -> dict[str, Any]:
+    tz = display_zone(request.user, consultation.clinician)
+    note, note_error = "", False
+    # The note is whatever the person chose to tell; it may be clinical, so a practice manager,
+    # who sees contact details, does not see it.
+    may_read_note = clinical_access(request.user)
+    if may_read_note:
+        try:
+            note = consultation.note
+        except DecryptionError:
+            note_error = True
+    appointments = list(
+        consultation.appointments.select_related("appointment_type").order_by("start")
+    )
+    for appointment in appointments:
+        appointment.local_start = appointment.start.astimezone(tz)  # type: ignore[attr-defined]
+    try:
+        client: Client | None = consultation.client
+    except Client.DoesNotExist:
+        client = None
+    is_open = consultation.status in OPEN_REQUESTS
+    accept_form = forms.get("accept_form") or AcceptRequestForm(
+        initial={
+            "kind": Client.Kind.COUPLE if consultation.for_couple else Client.Kind.INDIVIDUAL,
+            "partner_name": consultation.partner_name,
+        }
+    )
+    return {
+        "nav": "requests",
+        "consultation": consultation,
+        "preferences": consultation.contact_preferences(),
+        "may_read_note": may_read_note,
+        "note": note,
+        "note_error": note_error,
+        "appointments": appointments,
+        "zone_label": zone_label(tz),
+        "display_tz": tz,
+        "client": client,
+        "is_open": is_open,
+        "accept_form": accept_form,
+        "close_form": forms.get("close_form") or CloseRequestForm(),
+    }
+
+
+@office_view()
+def request_detail(request: HttpRequest, uid: Any) -> HttpResponse:
+    consultation = _request_for(request, uid)
+    audit_record(
+        request=request, actor=request.user, action=AuditEvent.Action.VIEW,
+        target_type="consultationrequest", target_uid=consultation.uid, client_uid=None,
+        summary="opened request",
+    )  # fmt: skip
+    return render(request, "office/request_detail.html", _request_context(request, consultation))
+
+
+def _request_url(consultation: ConsultationRequest) -> str:
+    return reverse("office:request", args=[consultation.uid])
+
+
+@office_view()
+@require_POST
+def request_contacted(request: HttpRequest, uid: Any) -> HttpResponse:
+    consultation = _request_for(request, uid)
+    try:
+        consultation_request_contacted(consultation=consultation, actor=request.user,
+                                       request=request)  # fmt: skip
+    except ScheduleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Marked as contacted.")
+    return redirect(_request_url(consultation))
+
+
+@office_view()
+@require_POST
+def request_close(request: HttpRequest, uid: Any) -> HttpResponse:
+    consultation = _request_for(request, uid)
+    form = CloseRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            consultation_request_close(
+                consultation=consultation, reason=form.cleaned_data["reason"],
+                actor=request.user, request=request,
+            )  # fmt: skip
+        except ScheduleError as error:
+            form.add_error("reason" if error.field else None, error.message)
+        else:
+            messages.success(request, "The request is closed.")
+            return redirect(_request_url(consultation))
+    context = _request_context(request, consultation, close_form=form)
+    return render(request, "office/request_detail.html", context, status=400)
+
+
+@office_view()
+@require_POST
+def request_accept(request: HttpRequest, uid: Any) -> HttpResponse:
+    """Turn the request into a client: an individual, or a couple with the partner's details."""
+    consultation = _request_for(request, uid)
+    form = AcceptRequestForm(request.POST)
+    if form.is_valid():
+        people = [person_details_from_request(consultation)]
+        if form.cleaned_data["kind"] == Client.Kind.COUPLE:
+            people.append(form.partner())
+        try:
+            client = consultation_request_accept(
+                consultation=consultation, kind=form.cleaned_data["kind"], people=people,
+                display_name=form.cleaned_data["display_name"], actor=request.user,
+                request=request,
+            )  # fmt: skip
+        except ScheduleError as error:
+            # Most likely accepted a moment ago (a form sent twice): the page shows the client.
+            messages.error(request, error.message)
+            return redirect(_request_url(consultation))
+        else:
+            messages.success(request, f"{client.display_name} is now a client.")
+            return redirect(client.get_absolute_url())
+    context = _request_context(request, consultation, accept_form=form)
+    return render(request, "office/request_detail.html", context, status=400)
