@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.http import HttpRequest
 
 from confide.accounts.ratelimit import client_address
@@ -22,7 +22,8 @@ def audit_record(
     summary: str = "",
 ) -> AuditEvent:
     """Append one event; ``summary`` must describe the action, never repeat clinical text."""
-    user = actor if actor is not None and actor.is_authenticated else None
+    # Staff are django.contrib.auth users; request.user is only declared more widely.
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     name = user.get_username() if user is not None else "system"
     address = client_address(request) if request is not None else None
     return AuditEvent.objects.create(

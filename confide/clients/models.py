@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from confide.clients.sealed import sealed_text
+from confide.clients.sealed import keyring, sealed_text
+from confide.lib.crypto import open_sealed_bytes, seal_bytes
 from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
 
@@ -252,3 +253,51 @@ class NoteAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "Amendment"
+
+
+class Document(models.Model):
+    """A file kept with a client's record (a signed consent, a letter), sealed like notes."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+    ALLOWED_TYPES = {
+        "application/pdf": ".pdf",
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
+        "text/plain": ".txt",
+    }
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    data_sealed = models.TextField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def filename(self) -> str:
+        """Return a download name that says nothing but the title."""
+        stem = (
+            "".join(c if c.isalnum() or c in "-_ " else "_" for c in self.title).strip()
+            or "document"
+        )
+        return stem[:80] + self.ALLOWED_TYPES.get(self.content_type, "")
+
+    @property
+    def data(self) -> bytes:
+        return open_sealed_bytes(self.data_sealed, context=self._context(), keyring=keyring())
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self.data_sealed = seal_bytes(value, context=self._context(), keyring=keyring())
+
+    def _context(self) -> str:
+        return f"{self._meta.label_lower}:{self.uid}:data"

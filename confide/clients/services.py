@@ -17,7 +17,14 @@ from django.http import HttpRequest
 
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
-from confide.clients.models import Client, ClinicalNote, ConsultationRequest, NoteAmendment, Person
+from confide.clients.models import (
+    Client,
+    ClinicalNote,
+    ConsultationRequest,
+    Document,
+    NoteAmendment,
+    Person,
+)
 from confide.scheduling.models import Appointment
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -347,6 +354,7 @@ def client_anonymize(
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
         client.notes.all().delete()
+        client.documents.all().delete()
         client.people.all().delete()
         if client.consultation is not None:
             consultation = client.consultation
@@ -368,3 +376,40 @@ def person_update(*, person: Person, actor: Actor, request: HttpRequest | None) 
         person.save()
         _log(request, actor, A.CHANGE, person.client, person.client, "contact details changed")
     return person
+
+
+def document_add(
+    *,
+    client: Client,
+    title: str,
+    content_type: str,
+    data: bytes,
+    actor: Actor,
+    request: HttpRequest | None,
+) -> Document:
+    """Keep a file with the client's record, sealed; only a few plain formats are accepted."""
+    if content_type not in Document.ALLOWED_TYPES:
+        raise ClientError("Upload a PDF, PNG, JPEG or plain text file.")
+    if not data:
+        raise ClientError("The file is empty.")
+    if len(data) > Document.MAX_BYTES:
+        raise ClientError("The file is larger than 10 MB.")
+    with transaction.atomic():
+        document = Document(
+            client=client,
+            title=title.strip() or "Document",
+            content_type=content_type,
+            size=len(data),
+            uploaded_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+        )
+        document.data = data
+        document.save()
+        _log(request, actor, A.CREATE, document, client, "document added")
+    return document
+
+
+def document_opened(*, document: Document, actor: Actor, request: HttpRequest | None) -> bytes:
+    """Return the document's bytes and record that a person opened it."""
+    data = document.data
+    _log(request, actor, A.VIEW, document, document.client, "document opened")
+    return data

@@ -81,10 +81,13 @@ def new_key() -> bytes:
 
 def seal(plaintext: str, *, context: str, keyring: Keyring) -> str:
     """Encrypt text for the record and field named by ``context``."""
+    return seal_bytes(plaintext.encode(), context=context, keyring=keyring)
+
+
+def seal_bytes(data: bytes, *, context: str, keyring: Keyring) -> str:
+    """Encrypt bytes (a document, say) for the record and field named by ``context``."""
     nonce = os.urandom(12)
-    sealed = AESGCM(keyring.keys[keyring.current]).encrypt(
-        nonce, plaintext.encode(), context.encode()
-    )
+    sealed = AESGCM(keyring.keys[keyring.current]).encrypt(nonce, data, context.encode())
     body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
     return f"{_PREFIX}.{keyring.current}.{body}"
 
@@ -97,6 +100,11 @@ def key_id_of(sealed: str) -> str | None:
 
 def open_sealed(sealed: str, *, context: str, keyring: Keyring) -> str:
     """Decrypt a value sealed for ``context``; raise DecryptionError if it does not open."""
+    return open_sealed_bytes(sealed, context=context, keyring=keyring).decode()
+
+
+def open_sealed_bytes(sealed: str, *, context: str, keyring: Keyring) -> bytes:
+    """Decrypt bytes sealed for ``context``; raise DecryptionError if they do not open."""
     parts = sealed.split(".", 2)
     if len(parts) != 3 or parts[0] != _PREFIX:
         raise DecryptionError("not a sealed value")
@@ -108,4 +116,4 @@ def open_sealed(sealed: str, *, context: str, keyring: Keyring) -> str:
         plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], context.encode())
     except (InvalidTag, ValueError) as error:
         raise DecryptionError("value does not open with its key and record") from error
-    return plaintext.decode()
+    return plaintext

@@ -14,6 +14,8 @@ urlpatterns = [
     path("clients/<uuid:uid>/export/", views.client_export, name="client_export"),
     path("clients/<uuid:uid>/anonymize/", views.client_anonymize, name="client_anonymize"),
     path("clients/<uuid:uid>/audit/", views.client_audit, name="client_audit"),
+    path("clients/<uuid:uid>/documents/", views.document_upload, name="document_upload"),
+    path("documents/<uuid:uid>/", views.document_download, name="document"),
     path("notes/<uuid:uid>/", views.note_detail, name="note"),
     path("audit/", views.practice_audit, name="audit"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,11 +25,12 @@ from confide.accounts.access import (
 )
 from confide.audit.models import AuditEvent
 from confide.clients import services
-from confide.clients.models import Client, ClinicalNote, Person
+from confide.clients.models import Client, ClinicalNote, Document, Person
 from confide.clients.services import ClientError, PersonDetails, client_appointments
 from confide.office.forms_clients import (
     AmendmentForm,
     AnonymizeForm,
+    DocumentForm,
     ExportForm,
     NewClientForm,
     NoteForm,
@@ -134,6 +136,7 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     now = timezone.now()
     appointments = list(client_appointments(client))
     notes = list(client.notes.all()) if clinical else []
+    documents = list(client.documents.all()) if clinical else []
     services.client_record_viewed(client=client, actor=request.user, request=request)
     context = {
         "client": client,
@@ -141,6 +144,8 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         "upcoming": [a for a in appointments if a.end >= now],
         "past": [a for a in appointments if a.end < now][::-1],
         "notes": notes,
+        "documents": documents,
+        "document_form": DocumentForm(),
         "clinical": clinical,
         "status_form": StatusForm(
             initial={"status": client.status, "waitlisted": client.waitlisted}
@@ -215,7 +220,8 @@ def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return note_new_form(request, client, kind, template)
 
 
-def _reauthenticated(view):  # type: ignore[no-untyped-def]
+def _reauthenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ask for the password again before this view (psychotherapy notes only)."""
     return reauthentication_required(view)
 
 
@@ -356,6 +362,48 @@ def client_anonymize(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     context = {"client": client, "form": form, "retention_ends": ends, "error": error}
     status = 400 if form.is_bound and (form.errors or error) else 200
     return render(request, "office/clients/anonymize.html", context, status=status)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_POST
+def document_upload(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    client = _client(request, uid)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > Document.MAX_BYTES:
+            form.add_error("file", "The file is larger than 10 MB.")
+        else:
+            try:
+                services.document_add(
+                    client=client,
+                    title=form.cleaned_data["title"],
+                    content_type=upload.content_type or "",
+                    data=upload.read(),
+                    actor=request.user,
+                    request=request,
+                )
+            except ClientError as error:
+                form.add_error("file", error.message)
+            else:
+                messages.success(request, "Document added.")
+                return redirect(client.get_absolute_url() + "#documents")
+    context = {"client": client, "form": form, "nav": "clients"}
+    return render(request, "office/clients/document_form.html", context, status=400)
+
+
+@office_view(roles=CLINICAL_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def document_download(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("client"), uid=uid)
+    scope = clinician_scope(request.user)
+    if scope is not None and document.client.clinician_id != scope.pk:
+        raise Http404("No such document")
+    data = services.document_opened(document=document, actor=request.user, request=request)
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename()}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @office_view(roles=CLINICAL_ROLES)

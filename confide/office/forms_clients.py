@@ -39,6 +39,13 @@ class NewClientForm(forms.Form):
         return data
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=120, help_text="For example: signed consent.")
+    file = forms.FileField(
+        label="File", help_text="PDF, PNG, JPEG or plain text, up to 10 MB.", allow_empty_file=False
+    )
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Client.Status.choices)
     waitlisted = forms.BooleanField(required=False, label="On the waitlist")

@@ -125,7 +125,7 @@ def test_the_canary_is_in_no_table_file_dump_log_email_task_or_audit_entry(
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(FULL)")
-        database = Path(settings.DATABASES["default"]["NAME"])
+        database = Path(str(settings.DATABASES["default"]["NAME"]))
         files = [p for p in database.parent.glob(database.name + "*") if p.is_file()]
         assert database in files
         contents = b"".join(path.read_bytes() for path in files)

@@ -291,3 +291,78 @@ def test_only_the_owner_reads_the_practice_audit_log(
 
 def test_client_pages_are_not_cached(signed_in: SignedIn, owner: User, couple: Client) -> None:
     assert "no-store" in signed_in(owner).get(couple.get_absolute_url())["Cache-Control"]
+
+
+def test_documents_are_sealed_audited_and_downloaded_by_clinicians_only(
+    signed_in: SignedIn, owner: User, colleague: User, practice_manager: User, couple: Client
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from confide.clients.models import Document
+
+    http = signed_in(owner)
+    upload = SimpleUploadedFile("consent.txt", b"I agree to the plan.", content_type="text/plain")
+    response = http.post(
+        f"/office/clients/{couple.uid}/documents/", {"title": "Signed consent", "file": upload}
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert b"I agree" not in document.data_sealed.encode()
+    download = http.get(f"/office/documents/{document.uid}/")
+    assert download.content == b"I agree to the plan."
+    assert download["Content-Disposition"] == 'attachment; filename="Signed consent.txt"'
+    assert AuditEvent.objects.filter(target_uid=document.uid, action="view").count() == 1
+    assert signed_in(colleague).get(f"/office/documents/{document.uid}/").status_code == 404
+    assert signed_in(practice_manager).get(f"/office/documents/{document.uid}/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "message"),
+    [
+        (
+            "run.exe",
+            b"MZ",
+            "application/octet-stream",
+            "Upload a PDF, PNG, JPEG or plain text file.",
+        ),
+        ("empty.txt", b"", "text/plain", "The submitted file is empty."),
+        ("page.html", b"<script>", "text/html", "Upload a PDF, PNG, JPEG or plain text file."),
+    ],
+)
+def test_bad_documents_get_a_message_and_nothing_is_kept(
+    signed_in: SignedIn,
+    owner: User,
+    couple: Client,
+    name: str,
+    content: bytes,
+    content_type: str,
+    message: str,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from confide.clients.models import Document
+
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
+    response = signed_in(owner).post(
+        f"/office/clients/{couple.uid}/documents/", {"title": "x", "file": upload}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_document_over_the_size_limit_is_refused(
+    signed_in: SignedIn, owner: User, couple: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from confide.clients.models import Document
+
+    monkeypatch.setattr(Document, "MAX_BYTES", 10)
+    upload = SimpleUploadedFile("big.txt", b"x" * 11, content_type="text/plain")
+    response = signed_in(owner).post(
+        f"/office/clients/{couple.uid}/documents/", {"title": "big", "file": upload}
+    )
+    assert response.status_code == 400
+    assert "larger than 10 MB" in response.content.decode()
+    assert not Document.objects.exists()

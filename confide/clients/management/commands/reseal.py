@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from confide.clients.models import ClinicalNote, ConsultationRequest, NoteAmendment
+from confide.clients.models import ClinicalNote, ConsultationRequest, Document, NoteAmendment
 from confide.clients.sealed import keyring
-from confide.lib.crypto import key_id_of, open_sealed, seal
+from confide.lib.crypto import key_id_of, open_sealed_bytes, seal_bytes
 
 # Every sealed column, with the label its values are bound to.
-SEALED = [
+SEALED: list[tuple[type[Any], str, str]] = [
     (ClinicalNote, "body_sealed", "body"),
     (NoteAmendment, "text_sealed", "text"),
     (ConsultationRequest, "note_sealed", "note"),
+    (Document, "data_sealed", "data"),
 ]
 
 
@@ -44,9 +46,10 @@ class Command(BaseCommand):
                         if key_id_of(sealed) == ring.current:
                             continue
                         context = f"{model._meta.label_lower}:{row.uid}:{label}"
-                        plain = open_sealed(sealed, context=context, keyring=ring)
+                        # Bytes either way: text is sealed as its UTF-8 encoding.
+                        plain = open_sealed_bytes(sealed, context=context, keyring=ring)
                         model.objects.filter(pk=row.pk).update(
-                            **{column: seal(plain, context=context, keyring=ring)}
+                            **{column: seal_bytes(plain, context=context, keyring=ring)}
                         )
                         done += 1
             total += done
