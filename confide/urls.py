@@ -8,6 +8,8 @@ from confide.practice.sitemaps import SITEMAPS
 from confide.practice.views import robots_txt
 
 urlpatterns = [
+    # Staff sign-in, second factor and password reset (django-allauth).
+    path("office/account/", include("allauth.urls")),
     path("office/admin/", admin.site.urls),
     path("office/", include("confide.office.urls")),
     path("robots.txt", robots_txt, name="robots"),

@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "confide.accounts"
     verbose_name = "Accounts and protection"
+
+    def ready(self) -> None:
+        from confide.accounts import signals
+
+        post_migrate.connect(signals.groups_sync_after_migrate, dispatch_uid="staff_groups")
+
+
+class OfficeAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that uses the office's sign-in and second factor."""
+
+    default = False
+
+    default_site = "confide.accounts.admin_site.OfficeAdminSite"

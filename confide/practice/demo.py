@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,9 @@ from confide.practice.models import (
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_USERNAME = "therapist"
+# The demo therapist's authenticator-app secret: public on purpose, so anyone trying Confide can
+# add it to an app or use `manage.py demo_code`. `load_demo` in production makes a random one.
+DEMO_TOTP_SECRET = "CONFIDEDEMOSECRETFORTHEOFFICEXYZ"  # noqa: S105 - public on purpose
 
 
 class DemoFormatError(ValueError):
@@ -71,9 +75,10 @@ def _yes(value: str) -> bool:
 class DemoResult:
     created: int = 0
     password: str | None = None
+    totp_secret: str | None = None
 
 
-def demo_load(*, password: str | None = None) -> DemoResult:
+def demo_load(*, password: str | None = None, totp_secret: str | None = None) -> DemoResult:
     """Create whatever of the demo practice is missing; never change what already exists."""
     result = DemoResult()
 
@@ -191,9 +196,10 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             made(created)
 
         user_model = get_user_model()
-        if not user_model.objects.filter(username=DEMO_USERNAME).exists():
+        user = user_model.objects.filter(username=DEMO_USERNAME).first()
+        if user is None:
             result.password = password or secrets.token_urlsafe(12)
-            user_model.objects.create_superuser(
+            user = user_model.objects.create_superuser(
                 username=DEMO_USERNAME,
                 email="therapist@example.org",
                 password=result.password,
@@ -201,4 +207,31 @@ def demo_load(*, password: str | None = None) -> DemoResult:
                 last_name=clinician.name.split()[-1],
             )
             made(True)
+        made(_demo_staff_load(user, clinician=clinician, result=result, totp_secret=totp_secret))
     return result
+
+
+def _demo_staff_load(
+    user: Any, *, clinician: Clinician, result: DemoResult, totp_secret: str | None
+) -> bool:
+    """Make the demo therapist the owner, with an authenticator app already set up."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from confide.accounts.models import StaffProfile
+    from confide.accounts.services import staff_role_assign
+
+    created = False
+    if not StaffProfile.objects.filter(user=user).exists():
+        taken = StaffProfile.objects.filter(clinician=clinician).exists()
+        staff_role_assign(
+            user=user, role=StaffProfile.Role.OWNER, clinician=None if taken else clinician
+        )
+        created = True
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        result.totp_secret = totp_secret or DEMO_TOTP_SECRET
+        TOTP.activate(user, result.totp_secret)
+        RecoveryCodes.activate(user)
+        created = True
+    return created

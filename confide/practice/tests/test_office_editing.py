@@ -261,7 +261,7 @@ def test_other_office_forms_reject_bad_input_with_a_message(
 @pytest.mark.parametrize(
     "url",
     [
-        "/office/",
+        # The office's own pages (/office/) are checked in confide/office/tests/test_access.py.
         "/office/admin/",
         "/office/admin/practice/practice/1/change/",
         "/office/admin/practice/article/",

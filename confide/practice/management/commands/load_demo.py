@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,18 +22,28 @@ class Command(BaseCommand):
         if settings.PRODUCTION and not options["allow_production"]:
             raise CommandError("Refusing to load demo data in production (see --allow-production).")
         credentials = settings.VAR_DIR / "demo-login.txt"
-        result = demo_load()
-        if result.password:
+        # The fixed demo secret is public; a production server gets a secret of its own.
+        result = demo_load(totp_secret=generate_totp_secret() if settings.PRODUCTION else None)
+        if result.password or result.totp_secret:
+            lines = credentials.read_text().split() if credentials.exists() else []
+            username = DEMO_USERNAME
+            password = result.password or (lines[1] if len(lines) > 1 else "(unchanged)")
+            secret = result.totp_secret or (lines[2] if len(lines) > 2 else "")
             credentials.parent.mkdir(parents=True, exist_ok=True)
-            credentials.write_text(f"{DEMO_USERNAME}\n{result.password}\n")
+            credentials.write_text(f"{username}\n{password}\n{secret}\n")
             credentials.chmod(0o600)
         self.stdout.write(f"Demo practice: {result.created} records added.")
         if credentials.exists():
-            username, password = credentials.read_text().split()[:2]
+            username, password, secret = [*credentials.read_text().split(), "", "", ""][:3]
+            port = os.environ.get("PORT", "8000")
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Office sign-in: http://127.0.0.1:{os.environ.get('PORT', '8000')}/office/  "
+                    f"Office sign-in: http://127.0.0.1:{port}/office/  "
                     f"user: {username}  "
                     f"password: {password}"
                 )
+            )
+            self.stdout.write(
+                "Second factor: run `.venv/bin/python manage.py demo_code` for the current code"
+                + (f", or add this secret to an authenticator app: {secret}" if secret else "")
             )
