@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0003_clients_and_notes'),
-        ('scheduling', '0002_no_overlap'),
+        ("clients", "0003_clients_and_notes"),
+        ("scheduling", "0002_no_overlap"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='client',
-            field=models.ForeignKey(blank=True, help_text='Set for sessions with a client; public bookings have a consultation instead.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='clients.client'),
+            model_name="appointment",
+            name="client",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Set for sessions with a client; public bookings have a consultation instead.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appointments",
+                to="clients.client",
+            ),
         ),
     ]
