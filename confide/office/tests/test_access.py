@@ -147,6 +147,66 @@ OTHER_CLINICIANS_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = dict.fromkey
 )
 
 
+def _demo_note() -> dict[str, Any]:
+    from confide.clients.models import ClinicalNote
+
+    record = _demo_client_of_the_demo_clinician()
+    note = ClinicalNote(client_id=_client_pk(record["uid"]), kind="progress", template="free")
+    note.sections = {"text": "a note"}
+    note.save()
+    return {"uid": note.uid}
+
+
+def _demo_document() -> dict[str, Any]:
+    from confide.clients.models import Document
+
+    record = _demo_client_of_the_demo_clinician()
+    document = Document(
+        client_id=_client_pk(record["uid"]), title="Letter", content_type="text/plain", size=1
+    )
+    document.data = b"x"
+    document.save()
+    return {"uid": document.uid}
+
+
+def _demo_person() -> dict[str, Any]:
+    from confide.clients.models import Person
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    return {"uid": record["uid"], "person_id": person.pk}
+
+
+def _demo_request() -> dict[str, Any]:
+    from confide.clients.models import ConsultationRequest
+    from confide.practice.models import Clinician
+
+    request = ConsultationRequest.objects.create(
+        clinician=Clinician.objects.order_by("pk")[0], name="Quinn", email="quinn@example.org"
+    )
+    return {"uid": request.uid}
+
+
+def _client_pk(uid: uuid.UUID) -> int:
+    from confide.clients.models import Client as ClientRecord
+
+    return ClientRecord.objects.get(uid=uid).pk
+
+
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        "office:note": _demo_note,
+        "office:document": _demo_document,
+        "office:document_upload": _demo_client_of_the_demo_clinician,
+        "office:person_edit": _demo_person,
+        "office:request": _demo_request,
+        "office:request_contacted": _demo_request,
+        "office:request_accept": _demo_request,
+        "office:request_close": _demo_request,
+    }
+)
+
+
 def _new_clinician(slug: str) -> Any:
     from confide.practice.models import Clinician
 
