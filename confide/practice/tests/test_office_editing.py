@@ -39,6 +39,12 @@ def _practice_form(**changes: str) -> dict[str, str]:
         "response_note": "Messages are not read around the clock.",
         "cancellation_policy": "",
         "leave_url": "https://www.weather.gov/",
+        "cancellation_window_hours": "24",
+        "first_reminder_hours": "48",
+        "second_reminder_hours": "2",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
+        "agenda_time": "07:00",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
