@@ -38,7 +38,7 @@ run: install
 	PORT=$(PORT) $(PY) manage.py load_demo
 	@echo "Serving Confide on http://127.0.0.1:$(PORT) with a background worker (Ctrl+C stops both)"
 	@export SITE_URL=http://127.0.0.1:$(PORT); \
-	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	$(PY) manage.py confide_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -107,7 +107,7 @@ def reminder_due_times(
 
 
 def retry_at(*, attempts: int, now: dt.datetime) -> dt.datetime | None:
-    """Return when to try again after ``attempts`` failed attempts, or None when that was the last."""
+    """Return when to try again after ``attempts`` failed attempts; None after the last one."""
     if attempts >= MAX_ATTEMPTS:
         return None
     return now.astimezone(UTC) + RETRY_DELAYS[max(attempts, 1) - 1]

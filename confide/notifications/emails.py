@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,20 +49,23 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
-def render_email(name: str, context: Mapping[str, Any], *, to: str) -> EmailMultiAlternatives:
-    """Render templates ``<name>-subject.txt``, ``-body.txt`` and ``-body.html`` into one email."""
+def render_email(
+    name: str, context: Mapping[str, Any], *, to: str, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """Render templates ``<name>-subject.txt``, ``-body.txt`` and ``-body.html`` into one email.
+
+    ``message_id`` fixes the Message-ID header, so that a copy sent again is recognisably the same.
+    """
     prefix = f"{TEMPLATE_DIR}/{name}"
     # A subject must be one line; templates may wrap it for readability.
     subject = " ".join(_render_text(f"{prefix}-subject.txt", context).split())
     text = _tidy(_render_text(f"{prefix}-body.txt", context))
     html = render_to_string(f"{prefix}-body.html", dict(context))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[to],
-        # RFC 3834: tells mail servers not to send vacation replies back to a robot.
-        headers={"Auto-Submitted": "auto-generated"},
-    )
+    # RFC 3834: tells mail servers not to send vacation replies back to a robot.
+    headers = {"Auto-Submitted": "auto-generated"}
+    if message_id:
+        headers["Message-ID"] = message_id
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -119,3 +123,76 @@ def appointment_email(
     if calendar is not None:
         message.attach(CALENDAR_FILENAME, calendar, CALENDAR_MIMETYPE)
     return message
+
+
+def message_id(key: str) -> str:
+    """Return a Message-ID made of a random key and the site's host: stable, and naming no one."""
+    host = urlsplit(site_url("/")).hostname or "localhost"
+    return f"<{key}@{host}>"
+
+
+def when_in(appointment: Appointment, tz: dt.tzinfo) -> dict[str, Any]:
+    """Return the appointment's time as the templates show it, in the zone given."""
+    start = appointment.start.astimezone(tz)
+    end = appointment.end.astimezone(tz)
+    zone_name = getattr(tz, "key", "")
+    return {
+        "when": short_when(start, tz),
+        "zone": start.tzname(),
+        "zone_city": zone_name.rsplit("/", 1)[-1].replace("_", " "),
+        "day": dateformat.format(start, "l, F j, Y"),
+        "start_time": dateformat.format(start, "g:i A"),
+        "end_time": dateformat.format(end, "g:i A"),
+    }
+
+
+def reminder_context(appointment: Appointment, tz: dt.tzinfo) -> dict[str, Any]:
+    """Return what a reminder may show: when (in the person's zone), how, and the manage link.
+
+    No clinician, no kind of appointment, no practice name: a reminder is read on lock screens.
+    """
+    practice = Practice.load()
+    return {
+        **when_in(appointment, tz),
+        "format": appointment.format,
+        "address_lines": [] if practice.online_only else practice.address_lines(),
+        "practice_phone": practice.phone,
+        "cancellation_window_hours": practice.cancellation_window_hours,
+        "manage_url": site_url(appointment.get_manage_url()),
+    }
+
+
+def reminder_email(
+    appointment: Appointment, *, tz: dt.tzinfo, to: str, key: str
+) -> EmailMultiAlternatives:
+    """Return the reminder email for one person, with a Message-ID fixed by the reminder."""
+    return render_email(
+        "person-reminder", reminder_context(appointment, tz), to=to, message_id=message_id(key)
+    )
+
+
+def reminder_text(appointment: Appointment, *, tz: dt.tzinfo) -> str:
+    """Return the reminder as a short text message: when, how, and the link to change it."""
+    context = reminder_context(appointment, tz)
+    return " ".join(_render_text("notifications/text/reminder.txt", context).split())
+
+
+def agenda_email(
+    appointments: list[Appointment], *, tz: dt.tzinfo, day: dt.date, to: str, key: str
+) -> EmailMultiAlternatives:
+    """Return a clinician's morning agenda: each appointment's times and initials, nothing else."""
+    rows = [
+        {
+            "start_time": dateformat.format(a.start.astimezone(tz), "g:i A"),
+            "end_time": dateformat.format(a.end.astimezone(tz), "g:i A"),
+            "initials": a.initials(),
+        }
+        for a in appointments
+    ]
+    context = {
+        "day": dateformat.format(day, "D, M j"),
+        "zone": appointments[0].start.astimezone(tz).tzname() if appointments else "",
+        "rows": rows,
+        "office_url": site_url(reverse("admin:index")),
+    }
+    return render_email("clinician-agenda", context, to=to, message_id=message_id(key))

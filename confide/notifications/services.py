@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from confide.notifications.emails import recipient
 from confide.notifications.events import AUDIENCE_EVENTS, Audience, Event
+from confide.notifications.reminders import reminders_follow
 from confide.notifications.tasks import send_appointment_message
 from confide.scheduling.models import Appointment
 
 
-def appointment_notify(*, appointment: Appointment, event: Event) -> list[Audience]:
+def appointment_notify(
+    *, appointment: Appointment, event: Event, now: dt.datetime | None = None
+) -> list[Audience]:
     """Queue the messages about an event of an appointment; return who will hear of it.
 
-    Call it inside the transaction that changes the appointment: the task rows then commit, or
-    roll back, with the change, and the worker never sees a message about a booking that failed.
-    For RESCHEDULED pass the new appointment; the earlier one is its ``rescheduled_from``.
+    Call it inside the transaction that changes the appointment: the task rows and the
+    reminders then commit, or roll back, with the change, and the worker never sees a message
+    about a booking that failed. For RESCHEDULED pass the new appointment; the earlier one is its
+    ``rescheduled_from``, whose reminders are cancelled. ``now`` is for tests.
     """
     queued: list[Audience] = []
     for audience in Audience:
         if event in AUDIENCE_EVENTS[audience] and recipient(appointment, audience):
             send_appointment_message.enqueue(appointment.pk, event.value, audience.value)
             queued.append(audience)
+    reminders_follow(appointment=appointment, event=event, now=now or timezone.now())
     return queued

@@ -67,15 +67,17 @@ def appointment_make(
             "phone": True,
         },
     )
-    consultation = ConsultationRequest.objects.create(
+    consultation = ConsultationRequest(
         clinician=clinician,
         name=NAME,
         email=email,
         phone="" if email else "(212) 555-0123",
         may_email=bool(email),
-        note=NOTE_CANARY,
         wants_calendar_file=wants_calendar_file,
     )
+    # A sealed property, not a field: set it on the instance rather than through create().
+    consultation.note = NOTE_CANARY
+    consultation.save()
     return Appointment.objects.create(
         clinician=clinician,
         appointment_type=kind,
