@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -47,7 +47,7 @@ def test_write_sign_amend_and_find_it_in_the_audit_log(site: str, audit_page: Pa
         people=[PersonDetails(name="Mira"), PersonDetails(name="Jon")],
         display_name="",
         clinician_id=Clinician.objects.get(slug="hannah-brenner").pk,
-        actor=None,
+        actor=AnonymousUser(),
         request=None,
     )
     page.goto(site + "/office/clients/")
