@@ -40,8 +40,6 @@ from confide.office.forms_clients import (
 )
 from confide.practice.models import Clinician, Practice
 
-RETENTION_YEARS_DEFAULT = 7
-
 
 def _clients(request: HttpRequest) -> QuerySet[Client]:
     """Return the clients this person may see at all: a clinician only their own."""
@@ -158,7 +156,7 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 def _retention_years() -> int:
-    return int(getattr(Practice.load(), "retention_years", RETENTION_YEARS_DEFAULT))
+    return Practice.load().retention_years
 
 
 @office_view(roles=ALL_ROLES)

@@ -38,7 +38,17 @@ class PracticeAdmin(admin.ModelAdmin[Practice]):
                 ]
             },
         ),
-        ("Policies and safety", {"fields": ["cancellation_policy", "leave_url"]}),
+        (
+            "Policies and safety",
+            {
+                "fields": [
+                    "cancellation_policy",
+                    "cancellation_window_hours",
+                    "leave_url",
+                    "retention_years",
+                ]
+            },
+        ),
         (
             "Reminders",
             {

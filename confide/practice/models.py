@@ -9,7 +9,7 @@ import zoneinfo
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +134,12 @@ class Practice(models.Model):
     quiet_hours_end = models.TimeField(
         default=dt.time(8, 0),
         help_text="A text due in quiet hours goes out at this time, if still in time.",
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        "keep records for (years after discharge)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Check what your state and license require; New York asks at least six years.",
     )
     agenda_time = models.TimeField(
         "morning agenda at",

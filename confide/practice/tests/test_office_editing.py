@@ -40,6 +40,7 @@ def _practice_form(**changes: str) -> dict[str, str]:
         "cancellation_policy": "",
         "leave_url": "https://www.weather.gov/",
         "cancellation_window_hours": "24",
+        "retention_years": "7",
         "first_reminder_hours": "48",
         "second_reminder_hours": "2",
         "quiet_hours_start": "21:00",
@@ -285,3 +286,19 @@ def test_office_pages_need_a_staff_sign_in(
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/office/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"retention_years": "0"}, "greater than or equal to 1"),
+        ({"retention_years": "many"}, "Enter a whole number."),
+        ({"cancellation_window_hours": "-1"}, "greater than or equal to 0"),
+    ],
+)
+def test_policy_settings_reject_bad_input(
+    office: Client, changes: dict[str, str], message: str
+) -> None:
+    response = office.post("/office/admin/practice/practice/1/change/", _practice_form(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
