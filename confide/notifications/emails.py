@@ -75,11 +75,24 @@ def short_when(moment: dt.datetime, tz: dt.tzinfo) -> str:
     return dateformat.format(moment.astimezone(tz), "D, M j, g:i A")
 
 
-def recipient(appointment: Appointment, audience: Audience) -> str:
-    """Return the address a message to this audience goes to, or "" when there is none."""
+def recipients(appointment: Appointment, audience: Audience) -> list[str]:
+    """Return the addresses a message to this audience goes to, one message each.
+
+    A client's appointment reaches each of the client's people who gave an email (both partners
+    of a couple, separately); a public booking reaches the person who booked it.
+    """
     if audience == Audience.CLINICIAN:
-        return appointment.clinician.notify_email
-    return appointment.consultation.email if appointment.consultation else ""
+        return [appointment.clinician.notify_email] if appointment.clinician.notify_email else []
+    if appointment.client_id is not None:
+        return [p.email for p in appointment.client.people.all() if p.email]  # type: ignore[union-attr]
+    consultation = appointment.consultation
+    return [consultation.email] if consultation is not None and consultation.email else []
+
+
+def recipient(appointment: Appointment, audience: Audience) -> str:
+    """Return the first address a message to this audience goes to, or "" when there is none."""
+    found = recipients(appointment, audience)
+    return found[0] if found else ""
 
 
 def appointment_context(appointment: Appointment) -> dict[str, Any]:
@@ -113,10 +126,15 @@ def appointment_context(appointment: Appointment) -> dict[str, Any]:
 
 
 def appointment_email(
-    appointment: Appointment, *, event: Event, audience: Audience, calendar: bytes | None = None
+    appointment: Appointment,
+    *,
+    event: Event,
+    audience: Audience,
+    calendar: bytes | None = None,
+    to: str | None = None,
 ) -> EmailMultiAlternatives | None:
     """Return the message about an event for one audience, or None when it has no address."""
-    to = recipient(appointment, audience)
+    to = to or recipient(appointment, audience)
     if not to:
         return None
     message = render_email(f"{audience}-{event}", appointment_context(appointment), to=to)

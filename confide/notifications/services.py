@@ -14,17 +14,24 @@ from confide.scheduling.models import Appointment
 
 
 def appointment_notify(
-    *, appointment: Appointment, event: Event, now: dt.datetime | None = None
+    *,
+    appointment: Appointment,
+    event: Event,
+    now: dt.datetime | None = None,
+    by_clinician: bool = False,
 ) -> list[Audience]:
     """Queue the messages about an event of an appointment; return who will hear of it.
 
     Call it inside the transaction that changes the appointment: the task rows and the
     reminders then commit, or roll back, with the change, and the worker never sees a message
     about a booking that failed. For RESCHEDULED pass the new appointment; the earlier one is its
-    ``rescheduled_from``, whose reminders are cancelled. ``now`` is for tests.
+    ``rescheduled_from``, whose reminders are cancelled. ``by_clinician`` says the change was
+    made in the office: the clinician needs no notice of what they did. ``now`` is for tests.
     """
     queued: list[Audience] = []
     for audience in Audience:
+        if by_clinician and audience == Audience.CLINICIAN:
+            continue
         if event in AUDIENCE_EVENTS[audience] and recipient(appointment, audience):
             send_appointment_message.enqueue(appointment.pk, event.value, audience.value)
             queued.append(audience)

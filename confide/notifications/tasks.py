@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
-from confide.notifications.emails import appointment_email, recipient
+from confide.notifications.emails import appointment_email, recipients
 from confide.notifications.events import Audience, Event
 from confide.notifications.models import SentMessage
 from confide.scheduling.ical import appointment_ics
@@ -51,7 +51,8 @@ def send_appointment_message(appointment_id: int, event: str, audience: str) -> 
     if appointment is None:
         return "appointment gone"
     event_, audience_ = Event(event), Audience(audience)
-    if not recipient(appointment, audience_):
+    addresses = recipients(appointment, audience_)
+    if not addresses:
         return "no address"
     calendar = _calendar(appointment, event_, audience_)
     # Claim before sending: the unique row makes a second run (or a second worker) stop here.
@@ -67,11 +68,13 @@ def send_appointment_message(appointment_id: int, event: str, audience: str) -> 
     except IntegrityError:
         return "already sent"
     try:
-        message = appointment_email(
-            appointment, event=event_, audience=audience_, calendar=calendar
-        )
-        if message is not None:
-            mailers.default.send_messages([message])
+        messages = [
+            appointment_email(
+                appointment, event=event_, audience=audience_, calendar=calendar, to=to
+            )
+            for to in addresses
+        ]
+        mailers.default.send_messages([m for m in messages if m is not None])
     except BaseException:
         # Release the claim so that running the task again can still send the message.
         claim.delete()

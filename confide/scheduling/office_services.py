@@ -233,7 +233,7 @@ def appointment_create(
     try:
         with transaction.atomic():
             appointment.save()
-            appointment_notify(appointment=appointment, event=Event.BOOKED)
+            appointment_notify(appointment=appointment, event=Event.BOOKED, by_clinician=True)
             _audit(request, actor, AuditEvent.Action.CREATE, client, "appointment booked")
     except IntegrityError as error:
         if _is_overlap(error):
@@ -291,7 +291,7 @@ def appointment_series_create(
         if not booked:
             raise ScheduleError("Every date of the series overlaps another appointment.")
         for appointment in booked:
-            appointment_notify(appointment=appointment, event=Event.BOOKED)
+            appointment_notify(appointment=appointment, event=Event.BOOKED, by_clinician=True)
         _audit(
             request,
             actor,
@@ -348,7 +348,7 @@ def appointment_move(
                 raise
             old.rescheduled_to = new
             old.save(update_fields=["rescheduled_to", "updated_at"])
-            appointment_notify(appointment=new, event=Event.RESCHEDULED)
+            appointment_notify(appointment=new, event=Event.RESCHEDULED, by_clinician=True)
             _audit(request, actor, AuditEvent.Action.CHANGE, old.client, "appointment moved")
             return new
     except IntegrityError as error:
@@ -372,7 +372,7 @@ def appointment_office_cancel(
         locked.status = Appointment.Status.CANCELLED
         locked.ical_sequence += 1
         locked.save(update_fields=["status", "ical_sequence", "updated_at"])
-        appointment_notify(appointment=locked, event=Event.CANCELLED)
+        appointment_notify(appointment=locked, event=Event.CANCELLED, by_clinician=True)
         _audit(request, actor, AuditEvent.Action.CHANGE, locked.client, "appointment cancelled")
     return locked
 

@@ -414,7 +414,9 @@ def appointment_cancel(
         appointment.status = Appointment.Status.CANCELLED
         appointment.ical_sequence += 1
         appointment.save(update_fields=["status", "ical_sequence", "updated_at"])
-        appointment_notify(appointment=appointment, event=Event.CANCELLED)
+        appointment_notify(
+            appointment=appointment, event=Event.CANCELLED, by_clinician=by_clinician
+        )
     return appointment
 
 

@@ -1,0 +1,89 @@
+"""Messages about client sessions: each partner hears alone; no notice of your own changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django_tasks_db.models import DBTaskResult
+
+from confide.clients import services as client_services
+from confide.clients.models import Client
+from confide.clients.services import PersonDetails
+from confide.notifications.events import Audience, Event
+from confide.notifications.services import appointment_notify
+from confide.notifications.tasks import send_appointment_message
+from confide.practice.models import Clinician
+from confide.scheduling.models import AppointmentType
+from confide.scheduling.office_services import appointment_create
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2027, 3, 16, 15, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def couple(demo: None) -> Client:
+    return client_services.client_create(
+        kind=Client.Kind.COUPLE,
+        people=[
+            PersonDetails(name="Sam", email="sam@example.org"),
+            PersonDetails(name="Lee", email="lee@example.org"),
+        ],
+        display_name="",
+        clinician_id=Clinician.objects.get().pk,
+        actor=User.objects.get(username="therapist"),
+        request=None,
+    )
+
+
+def _queued() -> list[tuple[int, str, str]]:
+    return [tuple(r.args_kwargs["args"]) for r in DBTaskResult.objects.all()]
+
+
+def test_a_session_booked_in_the_office_tells_the_people_but_not_the_clinician(
+    couple: Client,
+) -> None:
+    appointment = appointment_create(
+        client=couple,
+        appointment_type=AppointmentType.objects.get(slug="couples"),
+        format="video",
+        start=START,
+        actor=User.objects.get(username="therapist"),
+        request=None,
+    )
+    assert _queued() == [(appointment.pk, "booked", "person")]
+
+
+def test_each_partner_gets_their_own_message(couple: Client) -> None:
+    appointment = appointment_create(
+        client=couple,
+        appointment_type=AppointmentType.objects.get(slug="couples"),
+        format="video",
+        start=START,
+        actor=User.objects.get(username="therapist"),
+        request=None,
+    )
+    mail.outbox.clear()
+    assert (
+        send_appointment_message.call(appointment.pk, Event.BOOKED.value, Audience.PERSON.value)
+        == "sent"
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == ["lee@example.org", "sam@example.org"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert all("Sam" not in m.body and "Lee" not in m.body for m in mail.outbox)
+
+
+def test_a_change_the_person_made_still_tells_the_clinician(couple: Client) -> None:
+    appointment = appointment_create(
+        client=couple,
+        appointment_type=AppointmentType.objects.get(slug="couples"),
+        format="video",
+        start=START,
+        actor=User.objects.get(username="therapist"),
+        request=None,
+    )
+    DBTaskResult.objects.all().delete()
+    appointment_notify(appointment=appointment, event=Event.CANCELLED)
+    assert sorted(a for _, _, a in _queued()) == ["clinician", "person"]
