@@ -15,7 +15,37 @@ from confide.lib.crypto import open_sealed_bytes, seal_bytes
 from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
 
-class ConsultationRequest(models.Model):
+class ContactWishes(models.Model):
+    """How someone may be reached, and how not: the same before and after becoming a client."""
+
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
+    may_call = models.BooleanField(default=False)
+    may_text = models.BooleanField(default=False)
+    may_email = models.BooleanField(default=False)
+    voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
+    may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
+    safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def contact_preferences(self) -> list[str]:
+        """Return the person's wishes about contact, phrased for the therapist to read first."""
+        allowed = (("call", self.may_call), ("text", self.may_text), ("email", self.may_email))
+        ways = [way for way, ok in allowed if ok]
+        notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
+        if self.may_call:
+            notes.append("voicemail OK" if self.voicemail_ok else "no voicemail")
+            notes.append(
+                "may name the practice" if self.may_name_practice else "don't name the practice"
+            )
+        if self.safe_times:
+            notes.append(f"safe times: {self.safe_times}")
+        return notes
+
+
+class ConsultationRequest(ContactWishes):
     """Someone who asked for a consultation: the least the practice needs to reach them."""
 
     class Status(models.TextChoices):
@@ -26,14 +56,6 @@ class ConsultationRequest(models.Model):
 
     clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="requests")
     name = models.CharField("name to call them", max_length=80)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
-    may_call = models.BooleanField(default=False)
-    may_text = models.BooleanField(default=False)
-    may_email = models.BooleanField(default=False)
-    voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
-    may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
-    safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
     for_couple = models.BooleanField(default=False)
     partner_name = models.CharField(max_length=80, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -55,7 +77,7 @@ class ConsultationRequest(models.Model):
     close_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ContactWishes.Meta):
         ordering = ["-needs_attention", "-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -67,10 +89,6 @@ class ConsultationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})" if self.created_at else self.name
-
-    def contact_preferences(self) -> list[str]:
-        """Return the person's wishes about contact, phrased for the therapist to read first."""
-        return _preferences(self)
 
 
 class Client(models.Model):
@@ -114,20 +132,12 @@ class Client(models.Model):
         return reverse("office:client", args=[self.uid])
 
 
-class Person(models.Model):
+class Person(ContactWishes):
     """One member of a client: the individual, or one partner of a couple, with their own wishes."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=120)
     pronouns = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
-    may_call = models.BooleanField(default=False)
-    may_text = models.BooleanField(default=False)
-    may_email = models.BooleanField(default=False)
-    voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
-    may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
-    safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     emergency_name = models.CharField("emergency contact", max_length=120, blank=True)
     emergency_relationship = models.CharField("relationship", max_length=60, blank=True)
@@ -136,27 +146,11 @@ class Person(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(ContactWishes.Meta):
         ordering = ["client", "order", "pk"]
 
     def __str__(self) -> str:
         return self.name
-
-    def contact_preferences(self) -> list[str]:
-        """Return the person's wishes about contact, phrased for the therapist to read first."""
-        return _preferences(self)
-
-
-def _preferences(p: Person | ConsultationRequest) -> list[str]:
-    allowed = (("call", p.may_call), ("text", p.may_text), ("email", p.may_email))
-    ways = [way for way, ok in allowed if ok]
-    notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
-    if p.may_call:
-        notes.append("voicemail OK" if p.voicemail_ok else "no voicemail")
-        notes.append("may name the practice" if p.may_name_practice else "don't name the practice")
-    if p.safe_times:
-        notes.append(f"safe times: {p.safe_times}")
-    return notes
 
 
 class ClinicalNote(models.Model):

@@ -178,9 +178,9 @@ def notified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     calls: list[tuple[int, str]] = []
     real = appointment_notify
 
-    def spy(*, appointment: Appointment, event: Any) -> Any:
+    def spy(*, appointment: Appointment, event: Any, **options: Any) -> Any:
         calls.append((appointment.pk, str(event)))
-        return real(appointment=appointment, event=event)
+        return real(appointment=appointment, event=event, **options)
 
     monkeypatch.setattr(office_services, "appointment_notify", spy)
     return calls
@@ -524,12 +524,16 @@ def test_notices_about_a_client_session_do_not_fail_without_a_consultation(
     clinician.save()
     appointment = _create(client, kind, utc("2027-03-16 14:00"), actor)
 
-    # Booking notices reach the person through a consultation only, so a client hears nothing
-    # from them (reminders are theirs); the clinician's notice names no one.
-    assert send_appointment_message.call(appointment.pk, "booked", "person") == "no address"
+    # A client's people hear from their own addresses; no message names anyone.
+    people_with_email = [p.email for p in client.people.all() if p.email]
+    expected = "sent" if people_with_email else "no address"
+    assert send_appointment_message.call(appointment.pk, "booked", "person") == expected
     assert send_appointment_message.call(appointment.pk, "booked", "clinician") == "sent"
-    (message,) = mail.outbox
-    assert "Sam" not in f"{message.subject} {message.body}"
+    assert sorted(to for m in mail.outbox for to in m.to) == sorted(
+        [*people_with_email, "hannah@example.org"]
+    )
+    for message in mail.outbox:
+        assert "Sam" not in f"{message.subject} {message.body}"
 
 
 # -- Consultation requests -----------------------------------------------------------------------
