@@ -7,7 +7,9 @@ from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from confide.clients.demo import clients_demo_load
 from confide.practice.demo import DEMO_USERNAME, demo_load
+from confide.practice.models import Clinician
 
 
 class Command(BaseCommand):
@@ -24,6 +26,11 @@ class Command(BaseCommand):
         credentials = settings.VAR_DIR / "demo-login.txt"
         # The fixed demo secret is public; a production server gets a secret of its own.
         result = demo_load(totp_secret=generate_totp_secret() if settings.PRODUCTION else None)
+        # A few fictional requests, clients and sessions, so the office has something to show;
+        # only on `make run`, never in the test fixtures, which start from an empty office.
+        clinician = Clinician.objects.filter(listed=True).order_by("order", "pk").first()
+        if clinician is not None:
+            result.created += clients_demo_load(clinician=clinician)
         if result.password or result.totp_secret:
             lines = credentials.read_text().split() if credentials.exists() else []
             username = DEMO_USERNAME

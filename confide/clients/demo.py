@@ -1,0 +1,113 @@
+"""A few fictional people in the demo office, so there is something to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from confide.clients import services
+from confide.clients.models import Client, ConsultationRequest
+from confide.clients.services import PersonDetails
+from confide.practice.models import Clinician
+from confide.scheduling.models import Appointment, AppointmentType
+
+
+def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -> int:
+    """Add demo requests, clients and sessions once; return how many rows were made."""
+    if Client.objects.exists() or ConsultationRequest.objects.exists():
+        return 0
+    now = now or timezone.now()
+    system = AnonymousUser()
+    made = 0
+    request = ConsultationRequest(
+        clinician=clinician,
+        name="Jo",
+        phone="(212) 555-0163",
+        may_text=True,
+        may_call=True,
+        voicemail_ok=False,
+        may_name_practice=False,
+        safe_times="weekdays after 6 pm",
+        time_zone="America/New_York",
+        preferred_times="Tuesday or Thursday evenings",
+    )
+    request.note = "I'm not sure where to start."
+    request.save()
+    ConsultationRequest.objects.create(
+        clinician=clinician,
+        name="Riley and Morgan",
+        email="riley@example.org",
+        may_email=True,
+        for_couple=True,
+        partner_name="Morgan",
+        time_zone="America/New_York",
+    )
+    made += 2
+    individual = services.client_create(
+        kind=Client.Kind.INDIVIDUAL,
+        people=[
+            PersonDetails(
+                name="Avery Lind",
+                email="avery@example.org",
+                phone="(212) 555-0171",
+                may_email=True,
+                may_text=True,
+                emergency_name="Pat Lind",
+                emergency_relationship="sibling",
+                emergency_phone="(212) 555-0172",
+            )
+        ],
+        display_name="Avery L.",
+        clinician_id=clinician.pk,
+        actor=system,
+        request=None,
+        status=Client.Status.ACTIVE,
+    )
+    couple = services.client_create(
+        kind=Client.Kind.COUPLE,
+        people=[
+            PersonDetails(name="Dana Wells", email="dana@example.org", may_email=True),
+            PersonDetails(name="Kai Wells", phone="(212) 555-0184", may_text=True),
+        ],
+        display_name="Dana and Kai W.",
+        clinician_id=clinician.pk,
+        actor=system,
+        request=None,
+        status=Client.Status.ACTIVE,
+    )
+    made += 2
+    tz = clinician.tz()
+    tomorrow = (now.astimezone(tz) + dt.timedelta(days=1)).date()
+    sessions = [
+        (individual, "individual", dt.time(10), 50),
+        (couple, "couples", dt.time(14), 80),
+    ]
+    for client, slug, at, _minutes in sessions:
+        kind = AppointmentType.objects.filter(clinician=clinician, slug=slug).first()
+        if kind is None:
+            continue
+        start = dt.datetime.combine(tomorrow, at, tzinfo=tz).astimezone(dt.UTC)
+        try:
+            with transaction.atomic():
+                Appointment.objects.create(
+                    clinician=clinician, appointment_type=kind, client=client, format="video",
+                    start=start, end=start + kind.duration,
+                )  # fmt: skip
+                made += 1
+        except IntegrityError:
+            continue  # the time is already taken in this database: leave it
+    services.note_create(
+        client=individual,
+        kind="progress",
+        template="soap",
+        sections={
+            "subjective": "Talked about a hard week at work and feeling 'too much' for others.",
+            "plan": "Keep practising the grounding exercise; meet next week.",
+        },
+        author=system,
+        request=None,
+    )
+    return made + 1
