@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from confide.clients import services
 from confide.clients.models import Client, ConsultationRequest
 from confide.clients.services import PersonDetails
+from confide.practice.demo import DEMO_USERNAME
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
 
@@ -20,7 +21,8 @@ def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -
     if Client.objects.exists() or ConsultationRequest.objects.exists():
         return 0
     now = now or timezone.now()
-    system = AnonymousUser()
+    # The demo therapist (made just before) writes the draft, so it shows on their home page.
+    system = User.objects.filter(username=DEMO_USERNAME).first() or AnonymousUser()
     made = 0
     request = ConsultationRequest(
         clinician=clinician,
