@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +32,17 @@ FORBIDDEN_WORDS = [
     "mental",
     "lcsw",
 ]
+
+
+def words_outside_links(text: str) -> str:
+    """Return the text in lower case with its links blanked out.
+
+    Links carry random tokens, which now and then spell a short word by chance ("...lemdrra...");
+    where links may point is checked by the link tests, so discretion reads the words around them.
+    """
+    return re.sub(r"https?://\S+", " ", text).lower()
+
+
 NOTE_CANARY = "CANARY-NOTE-4f1d I keep feeling ashamed"
 NAME = "Zelda Quintrell"
 TYPE_NAME = "Canary kind of appointment"

@@ -37,6 +37,7 @@ from confide.notifications.tests.factories import (
     TYPE_NAME,
     appointment_make,
     new_york,
+    words_outside_links,
 )
 from confide.notifications.tests.twilio_stub import SENDER, Reply, basic_auth, twilio_stub
 from confide.practice.models import Clinician, Practice
@@ -83,7 +84,7 @@ def _send(at: dt.datetime, worker: str = "w1") -> int:
 
 
 def _words(text: str) -> str:
-    return text.lower()
+    return words_outside_links(text)
 
 
 # Scheduling -------------------------------------------------------------------------------------
