@@ -145,27 +145,40 @@ def client_create(
 
 
 def client_set_status(
-    *, client: Client, status: str, actor: Actor, request: HttpRequest | None, now: dt.datetime
+    *,
+    client: Client,
+    status: str,
+    actor: Actor,
+    request: HttpRequest | None,
+    now: dt.datetime,
+    waitlisted: bool | None = None,
 ) -> Client:
-    """Move a client between inquiry, consultation, active, on hold and discharged."""
+    """Move a client between inquiry, consultation, active, on hold and discharged.
+
+    ``waitlisted`` puts the client on the waitlist or takes them off; None leaves it as it is.
+    """
     if status not in Client.Status.values:
         raise ClientError("Choose a status from the list.")
     if client.anonymized_at:
         raise ClientError("This record has been anonymized.")
     with transaction.atomic():
-        previous = client.get_status_display()
-        client.status = status
-        client.discharged_at = now if status == Client.Status.DISCHARGED else None
-        client.save(update_fields=["status", "discharged_at"])
-        action = A.DISCHARGE if status == Client.Status.DISCHARGED else A.CHANGE
-        _log(
-            request,
-            actor,
-            action,
-            client,
-            client,
-            f"status {previous} to {client.get_status_display()}",
-        )
+        changes = []
+        action = A.CHANGE
+        if status != client.status:
+            previous = client.get_status_display()
+            client.status = status
+            # Discharge starts the retention period; any other status stops it.
+            client.discharged_at = now if status == Client.Status.DISCHARGED else None
+            changes.append(f"status {previous} to {client.get_status_display()}")
+            if status == Client.Status.DISCHARGED:
+                action = A.DISCHARGE
+        if waitlisted is not None and waitlisted != client.waitlisted:
+            client.waitlisted = waitlisted
+            changes.append("added to the waitlist" if waitlisted else "taken off the waitlist")
+        if not changes:
+            return client
+        client.save(update_fields=["status", "discharged_at", "waitlisted"])
+        _log(request, actor, action, client, client, "; ".join(changes))
     return client
 
 
@@ -182,6 +195,8 @@ def note_create(
     """Start a note as a draft; its text is sealed before it reaches the database."""
     if kind not in ClinicalNote.Kind.values or template not in ClinicalNote.SECTIONS:
         raise ClientError("Choose a kind of note and a template.")
+    if client.anonymized_at:
+        raise ClientError("This record has been anonymized.")
     with transaction.atomic():
         note = ClinicalNote(
             client=client,
@@ -204,10 +219,17 @@ def note_update(
         note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
         if note.is_signed:
             raise ClientError("This note is signed and locked. Add an amendment instead.")
+        _check_author(note, actor)
         note.sections = sections
         note.save(update_fields=["body_sealed", "updated_at"])
         _log(request, actor, A.CHANGE, note, note.client, "draft changed")
     return note
+
+
+def _check_author(note: ClinicalNote, actor: Actor) -> None:
+    # A draft is its author's until signed: nobody else finishes or signs it in their name.
+    if note.author_id is not None and note.author_id != actor.pk:
+        raise ClientError("Only the clinician who wrote this draft can change or sign it.")
 
 
 def note_sign(
@@ -218,6 +240,7 @@ def note_sign(
         note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
         if note.is_signed:
             raise ClientError("This note is already signed.")
+        _check_author(note, actor)
         if not any(text.strip() for text in note.sections.values()):
             raise ClientError("An empty note can't be signed.")
         note.signed_at = now
@@ -249,8 +272,12 @@ def client_export(
 ) -> dict[str, Any]:
     """Return the client's record as plain data, for a download and a printout."""
     notes = client.notes.prefetch_related("amendments").order_by("created_at")
-    if not include_psychotherapy_notes:
-        notes = notes.exclude(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
+    # Psychotherapy notes leave only when asked for, and only the exporting author's own.
+    process = Q(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
+    if include_psychotherapy_notes:
+        notes = notes.exclude(process & ~Q(author=actor.pk))
+    else:
+        notes = notes.exclude(process)
     data = {
         "client": {
             "id": str(client.uid),
@@ -361,11 +388,14 @@ def client_anonymize(
             consultation.name = "Removed"
             consultation.email = consultation.phone = consultation.safe_times = ""
             consultation.partner_name = consultation.preferred_times = ""
+            consultation.close_reason = ""
+            consultation.needs_attention = False
             consultation.note = ""
             consultation.save()
         client.display_name = f"Former client {str(client.uid)[:8]}"
+        client.waitlist_note = ""
         client.anonymized_at = now
-        client.save(update_fields=["display_name", "anonymized_at"])
+        client.save(update_fields=["display_name", "waitlist_note", "anonymized_at"])
         _log(request, actor, A.ANONYMIZE, client, client, "record anonymized after retention")
     return client
 
@@ -388,6 +418,8 @@ def document_add(
     request: HttpRequest | None,
 ) -> Document:
     """Keep a file with the client's record, sealed; only a few plain formats are accepted."""
+    if client.anonymized_at:
+        raise ClientError("This record has been anonymized.")
     if content_type not in Document.ALLOWED_TYPES:
         raise ClientError("Upload a PDF, PNG, JPEG or plain text file.")
     if not data:

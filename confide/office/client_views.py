@@ -62,6 +62,9 @@ def _note(request: HttpRequest, uid: uuid.UUID) -> ClinicalNote:
     scope = clinician_scope(request.user)
     if scope is not None and note.client.clinician_id != scope.pk:
         raise Http404("No such note")
+    # Psychotherapy notes are their author's alone, kept apart even from the practice's owner.
+    if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY and note.author_id != request.user.pk:
+        raise Http404("No such note")
     return note
 
 
@@ -133,7 +136,9 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     clinical = clinical_access(request.user)
     now = timezone.now()
     appointments = list(client_appointments(client))
-    notes = list(client.notes.all()) if clinical else []
+    # Psychotherapy notes show only to their author (see _note).
+    others_process_notes = Q(kind=ClinicalNote.Kind.PSYCHOTHERAPY) & ~Q(author=request.user.pk)
+    notes = list(client.notes.exclude(others_process_notes)) if clinical else []
     documents = list(client.documents.all()) if clinical else []
     services.client_record_viewed(client=client, actor=request.user, request=request)
     context = {
@@ -174,13 +179,11 @@ def client_status(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
             actor=request.user,
             request=request,
             now=timezone.now(),
+            waitlisted=form.cleaned_data["waitlisted"],
         )
     except ClientError as error:
         messages.error(request, error.message)
         return redirect(client.get_absolute_url())
-    if client.waitlisted != form.cleaned_data["waitlisted"]:
-        client.waitlisted = form.cleaned_data["waitlisted"]
-        client.save(update_fields=["waitlisted"])
     messages.success(request, "Saved.")
     return redirect(client.get_absolute_url())
 
@@ -226,18 +229,22 @@ def _reauthenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def note_new_form(request: HttpRequest, client: Client, kind: str, template: str) -> HttpResponse:
     form = NoteForm(request.POST or None, template=template)
     if request.method == "POST" and form.is_valid():
-        note = services.note_create(
-            client=client,
-            kind=kind,
-            template=template,
-            sections=form.sections(),
-            author=request.user,
-            request=request,
-        )
-        if "sign" in request.POST:
-            return _sign(request, note)
-        messages.success(request, "Draft saved.")
-        return redirect("office:note", uid=note.uid)
+        try:
+            note = services.note_create(
+                client=client,
+                kind=kind,
+                template=template,
+                sections=form.sections(),
+                author=request.user,
+                request=request,
+            )
+        except ClientError as error:
+            form.add_error(None, error.message)
+        else:
+            if "sign" in request.POST:
+                return _sign(request, note)
+            messages.success(request, "Draft saved.")
+            return redirect("office:note", uid=note.uid)
     context = {
         "client": client,
         "form": form,
@@ -273,11 +280,18 @@ def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
     if request.method == "POST":
         if note.is_signed and amend is not None:
             if amend.is_valid():
-                services.note_amend(
-                    note=note, text=amend.cleaned_data["text"], actor=request.user, request=request
-                )
-                messages.success(request, "Amendment added.")
-                return redirect("office:note", uid=note.uid)
+                try:
+                    services.note_amend(
+                        note=note,
+                        text=amend.cleaned_data["text"],
+                        actor=request.user,
+                        request=request,
+                    )
+                except ClientError as error:
+                    amend.add_error(None, error.message)
+                else:
+                    messages.success(request, "Amendment added.")
+                    return redirect("office:note", uid=note.uid)
         elif form.is_valid():
             try:
                 services.note_update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -17,11 +18,17 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 300})
 
 
+def _reasonable_year(value: dt.date | None) -> None:
+    """Keep dates where time arithmetic works: a week either side must still be a date."""
+    if value is not None and not 1900 <= value.year <= 2999:
+        raise forms.ValidationError("Enter a date between the years 1900 and 2999.")
+
+
 class CalendarForm(forms.Form):
     """Which stretch of the calendar to show; every field may be left out."""
 
     date = forms.DateField(
-        label="Go to date", required=False, widget=DATE_WIDGET,
+        label="Go to date", required=False, widget=DATE_WIDGET, validators=[_reasonable_year],
         error_messages={"invalid": "Enter a date like 2027-03-14."},
     )  # fmt: skip
     view = forms.ChoiceField(
@@ -44,7 +51,7 @@ class CalendarForm(forms.Form):
 
 class _WhenFields(forms.Form):
     date = forms.DateField(
-        label="Date", widget=DATE_WIDGET,
+        label="Date", widget=DATE_WIDGET, validators=[_reasonable_year],
         error_messages={"required": "Enter the date.", "invalid": "Enter a date like 2027-03-14."},
     )  # fmt: skip
     time = forms.TimeField(

@@ -324,7 +324,18 @@ class Appointment(models.Model):
         return reverse("scheduling:manage", args=[self.manage_token()])
 
     def initials(self) -> str:
-        """Return the person's initials, for calendar entries that must not name them."""
-        name = self.consultation.name if self.consultation else ""
-        letters = [part[0].upper() for part in name.split() if part[:1].isalpha()]
-        return ".".join(letters[:2]) + "." if letters else "Appt"
+        """Return the person's initials, for calendar entries that must not name them.
+
+        A couple's session shows both partners' initials joined ("D.W. & K.W.").
+        """
+        if self.client is not None:
+            names = [person.name for person in self.client.people.all()]
+        else:
+            names = [self.consultation.name] if self.consultation else []
+        shown = [_initials_of(name) for name in names]
+        return " & ".join(i for i in shown if i) or "Appt"
+
+
+def _initials_of(name: str) -> str:
+    letters = [part[0].upper() for part in name.split() if part[:1].isalpha()]
+    return ".".join(letters[:2]) + "." if letters else ""

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
@@ -213,6 +213,16 @@ def _audit(
     )
 
 
+def _is_theirs(actor: Actor, appointment: Appointment) -> bool:
+    """Return True when the person acting is the appointment's own clinician.
+
+    They need no email about what they just did; a clinician whose session was changed by the
+    owner or the practice manager does.
+    """
+    profile = getattr(actor, "staff_profile", None)
+    return profile is not None and profile.clinician_id == appointment.clinician_id
+
+
 def appointment_create(
     *,
     client: Client,
@@ -233,7 +243,11 @@ def appointment_create(
     try:
         with transaction.atomic():
             appointment.save()
-            appointment_notify(appointment=appointment, event=Event.BOOKED, by_clinician=True)
+            appointment_notify(
+                appointment=appointment,
+                event=Event.BOOKED,
+                by_clinician=_is_theirs(actor, appointment),
+            )
             _audit(request, actor, AuditEvent.Action.CREATE, client, "appointment booked")
     except IntegrityError as error:
         if _is_overlap(error):
@@ -291,7 +305,11 @@ def appointment_series_create(
         if not booked:
             raise ScheduleError("Every date of the series overlaps another appointment.")
         for appointment in booked:
-            appointment_notify(appointment=appointment, event=Event.BOOKED, by_clinician=True)
+            appointment_notify(
+                appointment=appointment,
+                event=Event.BOOKED,
+                by_clinician=_is_theirs(actor, appointment),
+            )
         _audit(
             request,
             actor,
@@ -319,7 +337,7 @@ def appointment_move(
                 .select_related("appointment_type", "client", "clinician")
                 .get(pk=appointment.pk)
             )
-            if not old.is_active:
+            if not old.is_active or old.end <= timezone.now():
                 raise ScheduleError("Only a coming, active appointment can be moved.")
             if old.start == start:
                 raise ScheduleError("That is the time it already has.", field="time")
@@ -348,7 +366,9 @@ def appointment_move(
                 raise
             old.rescheduled_to = new
             old.save(update_fields=["rescheduled_to", "updated_at"])
-            appointment_notify(appointment=new, event=Event.RESCHEDULED, by_clinician=True)
+            appointment_notify(
+                appointment=new, event=Event.RESCHEDULED, by_clinician=_is_theirs(actor, new)
+            )
             _audit(request, actor, AuditEvent.Action.CHANGE, old.client, "appointment moved")
             return new
     except IntegrityError as error:
@@ -372,7 +392,9 @@ def appointment_office_cancel(
         locked.status = Appointment.Status.CANCELLED
         locked.ical_sequence += 1
         locked.save(update_fields=["status", "ical_sequence", "updated_at"])
-        appointment_notify(appointment=locked, event=Event.CANCELLED, by_clinician=True)
+        appointment_notify(
+            appointment=locked, event=Event.CANCELLED, by_clinician=_is_theirs(actor, locked)
+        )
         _audit(request, actor, AuditEvent.Action.CHANGE, locked.client, "appointment cancelled")
     return locked
 

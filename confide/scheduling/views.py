@@ -104,11 +104,12 @@ def _parse_start(value: str | None) -> dt.datetime | None:
         return None
     try:
         start = dt.datetime.fromisoformat(value)
-    except ValueError:
+        if start.tzinfo is None or not 1900 <= start.year <= 2999:
+            # No time we offer is outside these years, and arithmetic near the ends overflows.
+            return None
+        return start.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # year 1 at +05:00 has no UTC instant
         return None
-    if start.tzinfo is None:
-        return None
-    return start.astimezone(dt.UTC)
 
 
 def _query(**params: object) -> str:
@@ -521,7 +522,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     kind = appointment.appointment_type
     first, last = bookable_window(appointment_type=kind, now=now)
     try:
-        week = max(int(request.GET.get("week", "0")), 0)
+        week = min(max(int(request.GET.get("week", "0")), 0), 60)
     except ValueError:
         week = 0
     first_day = first + dt.timedelta(days=7 * week)

@@ -366,3 +366,76 @@ def test_a_document_over_the_size_limit_is_refused(
     assert response.status_code == 400
     assert "larger than 10 MB" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_psychotherapy_notes_are_their_authors_alone(
+    client: HttpClient, demo: None, owner: User, couple: Client
+) -> None:
+    therapist = User.objects.get(username="therapist")
+    theirs = services.note_create(
+        client=couple, kind="psychotherapy", template="free", sections={"text": "Private."},
+        author=therapist, request=None,
+    )  # fmt: skip
+    http = sign_in(HttpClient(), owner, fresh_password=True)
+    assert http.get(f"/office/notes/{theirs.uid}/").status_code == 404
+    assert (
+        f"/office/notes/{theirs.uid}/" not in http.get(couple.get_absolute_url()).content.decode()
+    )
+    export = http.post(
+        f"/office/clients/{couple.uid}/export/",
+        {"format": "json", "include_psychotherapy_notes": "on"},
+    )
+    assert "Private." not in export.content.decode()
+    author = sign_in(HttpClient(), therapist, fresh_password=True)
+    assert author.get(f"/office/notes/{theirs.uid}/").status_code == 200
+
+
+def test_a_draft_is_changed_and_signed_by_its_author_only(
+    signed_in: SignedIn, owner: User, couple: Client, demo: None
+) -> None:
+    therapist = User.objects.get(username="therapist")
+    draft = services.note_create(
+        client=couple, kind="progress", template="free", sections={"text": "Started."},
+        author=therapist, request=None,
+    )  # fmt: skip
+    response = signed_in(owner).post(
+        f"/office/notes/{draft.uid}/", {"text": "Changed.", "sign": ""}
+    )
+    assert response.status_code == 400
+    assert "Only the clinician who wrote this draft" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.sections == {"text": "Started."}
+    assert not draft.is_signed
+
+
+def test_an_anonymized_record_takes_no_new_notes(
+    signed_in: SignedIn, owner: User, couple: Client
+) -> None:
+    Client.objects.filter(pk=couple.pk).update(anonymized_at=timezone.now())
+    response = signed_in(owner).post(
+        f"/office/clients/{couple.uid}/notes/new/?kind=progress&template=free", {"text": "More."}
+    )
+    assert response.status_code == 400
+    assert "This record has been anonymized." in response.content.decode()
+    assert not ClinicalNote.objects.exists()
+
+
+def test_waitlist_changes_are_audited(signed_in: SignedIn, owner: User, couple: Client) -> None:
+    signed_in(owner).post(
+        f"/office/clients/{couple.uid}/status/", {"status": couple.status, "waitlisted": "on"}
+    )
+    summary = AuditEvent.objects.filter(client_uid=couple.uid, action="change").values_list(
+        "summary", flat=True
+    )
+    assert list(summary) == ["added to the waitlist"]
+
+
+def test_calendar_entries_show_both_partners_initials(couple: Client) -> None:
+    from confide.scheduling.models import Appointment, AppointmentType
+
+    appointment = Appointment(
+        client=couple,
+        clinician=couple.clinician,
+        appointment_type=AppointmentType.objects.get(slug="couples"),
+    )
+    assert appointment.initials() == "S. & L."
