@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import dateformat
 
 from confide.notifications.events import Audience, Event
-from confide.practice.models import Practice
+from confide.practice.models import Practice, time_zone_names
 from confide.scheduling.models import Appointment
 
 TEMPLATE_DIR = "notifications/email"
@@ -95,9 +96,23 @@ def recipient(appointment: Appointment, audience: Audience) -> str:
     return found[0] if found else ""
 
 
-def appointment_context(appointment: Appointment) -> dict[str, Any]:
-    """Return what the appointment templates may show; nothing in it names the kind or the note."""
-    tz = appointment.clinician.tz()
+def _person_zone(appointment: Appointment, address: str) -> ZoneInfo:
+    """Return the zone the person saw times in (or gave the office), else the clinician's."""
+    name = ""
+    if appointment.client_id is not None:
+        people = appointment.client.people.all()  # type: ignore[union-attr]
+        name = next((p.time_zone for p in people if p.email == address and p.time_zone), "")
+    elif appointment.consultation is not None:
+        name = appointment.consultation.time_zone
+    return ZoneInfo(name) if name in time_zone_names() else appointment.clinician.tz()
+
+
+def appointment_context(appointment: Appointment, tz: ZoneInfo | None = None) -> dict[str, Any]:
+    """Return what the appointment templates may show; nothing in it names the kind or the note.
+
+    Times are in ``tz``: the person's own zone in their messages, the clinician's in notices.
+    """
+    tz = tz or appointment.clinician.tz()
     start = appointment.start.astimezone(tz)
     end = appointment.end.astimezone(tz)
     practice = Practice.load()
@@ -108,7 +123,7 @@ def appointment_context(appointment: Appointment) -> dict[str, Any]:
     return {
         "when": short_when(start, tz),
         "zone": start.tzname(),
-        "zone_city": appointment.clinician.time_zone.rsplit("/", 1)[-1].replace("_", " "),
+        "zone_city": tz.key.rsplit("/", 1)[-1].replace("_", " "),
         "day": dateformat.format(start, "l, F j, Y"),
         "start_time": dateformat.format(start, "g:i A"),
         "end_time": dateformat.format(end, "g:i A"),
@@ -137,7 +152,8 @@ def appointment_email(
     to = to or recipient(appointment, audience)
     if not to:
         return None
-    message = render_email(f"{audience}-{event}", appointment_context(appointment), to=to)
+    zone = _person_zone(appointment, to) if audience == Audience.PERSON else None
+    message = render_email(f"{audience}-{event}", appointment_context(appointment, zone), to=to)
     if calendar is not None:
         message.attach(CALENDAR_FILENAME, calendar, CALENDAR_MIMETYPE)
     return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
@@ -96,8 +97,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_new(request: HttpRequest) -> HttpResponse:
     form = NewClientForm(request.POST or None)
-    scope = clinician_scope(request.user)
-    clinician = scope or Clinician.objects.filter(listed=True).first()
+    # A clinician's new client is theirs; an owner who is also a clinician takes them too.
+    profile = getattr(request.user, "staff_profile", None)
+    clinician = clinician_scope(request.user) or (profile.clinician if profile else None)
+    clinician = clinician or Clinician.objects.order_by("order", "pk").first()
+    if request.method == "POST" and clinician is None:
+        form.add_error(None, "Add a clinician to the practice first (Settings and website).")
     if request.method == "POST" and form.is_valid() and clinician is not None:
         d = form.cleaned_data
         people = [
@@ -342,7 +347,16 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
             )
             response["Content-Disposition"] = f'attachment; filename="record-{client.uid}.json"'
             return response
-        return render(request, "office/clients/printout.html", {"client": client, "data": data})
+        # The printout shows dates on the clinician's clock; the data holds them as text in UTC.
+        for note in data["notes"]:
+            note["written_at"] = dt.datetime.fromisoformat(note["written"])
+            note["signed_at"] = (
+                dt.datetime.fromisoformat(note["signed"]) if note["signed"] else None
+            )
+            for amendment in note["amendments"]:
+                amendment["written_at"] = dt.datetime.fromisoformat(amendment["written"])
+        context = {"client": client, "data": data, "appointments": client_appointments(client)}
+        return render(request, "office/clients/printout.html", context)
     status = 400 if form.is_bound and form.errors else 200
     return render(
         request, "office/clients/export.html", {"client": client, "form": form}, status=status

@@ -87,3 +87,20 @@ def test_a_change_the_person_made_still_tells_the_clinician(couple: Client) -> N
     DBTaskResult.objects.all().delete()
     appointment_notify(appointment=appointment, event=Event.CANCELLED)
     assert sorted(a for _, _, a in _queued()) == ["clinician", "person"]
+
+
+def test_the_person_reads_times_in_their_own_zone_and_the_clinician_in_theirs(demo: None) -> None:
+    from confide.notifications.emails import appointment_email
+    from confide.notifications.tests.factories import appointment_make, new_york
+
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    assert appointment.consultation is not None
+    appointment.consultation.time_zone = "America/Los_Angeles"
+    appointment.consultation.save()
+    person = appointment_email(appointment, event=Event.BOOKED, audience=Audience.PERSON)
+    clinician = appointment_email(appointment, event=Event.BOOKED, audience=Audience.CLINICIAN)
+    assert person is not None
+    assert clinician is not None
+    assert person.subject == "Your appointment on Tue, Mar 16, 7:00 AM"
+    assert "PDT" in str(person.body)
+    assert "10:00 AM" in clinician.subject
