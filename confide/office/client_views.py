@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -222,13 +221,8 @@ def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         )
     kind, template = start.cleaned_data["kind"], start.cleaned_data["template"]
     if kind == ClinicalNote.Kind.PSYCHOTHERAPY:
-        return _reauthenticated(note_new_form)(request, client, kind, template)
+        return reauthentication_required(note_new_form)(request, client, kind, template)
     return note_new_form(request, client, kind, template)
-
-
-def _reauthenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Ask for the password again before this view (psychotherapy notes only)."""
-    return reauthentication_required(view)
 
 
 def note_new_form(request: HttpRequest, client: Client, kind: str, template: str) -> HttpResponse:
@@ -275,7 +269,7 @@ def _sign(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
 def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     note = _note(request, uid)
     if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
-        return _reauthenticated(_note_page)(request, note)
+        return reauthentication_required(_note_page)(request, note)
     return _note_page(request, note)
 
 

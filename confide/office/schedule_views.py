@@ -46,7 +46,7 @@ from confide.scheduling.office_services import (
     wall_time_issue,
 )
 from confide.scheduling.slots import wall_to_utc
-from confide.scheduling.views import COMMON_ZONES
+from confide.scheduling.views import zone_label
 
 # Cancelled, declined and moved appointments leave the calendar; what happened stays.
 SHOWN_STATUSES = (*Appointment.ACTIVE_STATUSES, Appointment.Status.COMPLETED,
@@ -55,10 +55,6 @@ OPEN_REQUESTS = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONT
 
 
 # -- Selectors -----------------------------------------------------------------------------------
-
-
-def zone_label(zone: ZoneInfo) -> str:
-    return dict(COMMON_ZONES).get(zone.key, zone.key.replace("_", " "))
 
 
 def own_clinician(user: Any) -> Clinician | None:

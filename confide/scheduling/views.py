@@ -87,7 +87,8 @@ def _zone(request: HttpRequest, clinician: Clinician) -> ZoneInfo:
     return zone_or_default(request.GET.get("tz") or request.POST.get("tz"), clinician.time_zone)
 
 
-def _zone_label(zone: ZoneInfo) -> str:
+def zone_label(zone: ZoneInfo) -> str:
+    """Return the zone as people say it, for the zones most visitors are in."""
     return dict(COMMON_ZONES).get(zone.key, zone.key.replace("_", " "))
 
 
@@ -167,7 +168,7 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         "format": chosen_format,
         "format_label": Appointment.Format(chosen_format).label,
         "zone": zone,
-        "zone_label": _zone_label(zone),
+        "zone_label": zone_label(zone),
         "zones": _zone_choices(zone),
         "zone_keep": [("format", chosen_format), ("week", week)],
         "days": [
@@ -205,7 +206,7 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
 def _zone_choices(current: ZoneInfo) -> list[tuple[str, str]]:
     common = list(COMMON_ZONES)
     if current.key not in dict(common):
-        common.append((current.key, _zone_label(current)))
+        common.append((current.key, zone_label(current)))
     return common
 
 
@@ -243,7 +244,7 @@ def _slot_problem(
             for s in alternatives
         ],
         "zone": zone,
-        "zone_label": _zone_label(zone),
+        "zone_label": zone_label(zone),
         "slots_url": reverse(
             "scheduling:slots", args=[appointment_type.clinician.slug, appointment_type.slug]
         )
@@ -311,7 +312,7 @@ def details(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         "format": chosen_format,
         "format_label": Appointment.Format(chosen_format).label,
         "zone": zone,
-        "zone_label": _zone_label(zone),
+        "zone_label": zone_label(zone),
         "slots_url": reverse("scheduling:slots", args=[clinician, kind])
         + _query(format=chosen_format, tz=zone.key),
     }
@@ -444,7 +445,7 @@ def _appointment_context(
         "appointment": appointment,
         "token": token,
         "zone": zone,
-        "zone_label": _zone_label(zone),
+        "zone_label": zone_label(zone),
         "changeable": appointment.is_active and appointment.start > now,
         "inside_window": services.inside_cancellation_window(appointment=appointment, now=now),
         "practice": Practice.load(),
