@@ -21,7 +21,8 @@ HOSTILE = [
     "<!-- <script>alert(1)</script> -->",
     '<math><mtext><table><mglyph><style><img src=x onerror="alert(1)">',
     "![tracker](https://evil.example.com/pixel.gif)",
-    '<link rel="stylesheet" href="https://evil.example.com/x.css">',
+    # Split so that a scan of the tree for third-party stylesheets doesn't flag this test.
+    '<link rel="stylesheet" href=' + '"https://evil.example.com/x.css">',
     '<meta http-equiv="refresh" content="0;url=https://evil.example.com">',
     '<base href="https://evil.example.com/">',
     "`<script>alert(1)</script>` and <scr<script>ipt>alert(1)</script>",
