@@ -43,6 +43,8 @@ class Command(BaseCommand):
             )
         code, seconds = current_code(decrypt(authenticator.data["secret"]))
         self.stdout.write(code)
+        # The code alone on standard output, for scripts; the hint after it, for people.
+        self.stdout.flush()
         self.stderr.write(
             f"Valid for about {seconds} more seconds, and only once: for a second sign-in, "
             "wait for the next code."
