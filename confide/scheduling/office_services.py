@@ -29,7 +29,7 @@ from confide.notifications.events import Event
 from confide.notifications.services import appointment_notify
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.services import _is_overlap, clinician_calendar
+from confide.scheduling.services import _is_overlap, clinician_calendar, moved_copy
 from confide.scheduling.slots import wall_to_utc
 
 UTC = dt.UTC
@@ -341,22 +341,10 @@ def appointment_move(
                 raise ScheduleError("Only a coming, active appointment can be moved.")
             if old.start == start:
                 raise ScheduleError("That is the time it already has.", field="time")
-            kind = old.appointment_type
             # Free the old time first: the new one may overlap it (moving by a quarter hour).
             old.status = Appointment.Status.RESCHEDULED
             old.save(update_fields=["status", "updated_at"])
-            new = Appointment(
-                clinician=old.clinician,
-                appointment_type=kind,
-                format=old.format,
-                start=start,
-                end=start + kind.duration,
-                status=Appointment.Status.CONFIRMED,
-                consultation=old.consultation,
-                client=old.client,
-                ical_uid=old.ical_uid,
-                ical_sequence=old.ical_sequence + 1,
-            )
+            new = moved_copy(old, start=start, status=Appointment.Status.CONFIRMED)
             try:
                 with transaction.atomic():
                     new.save()

@@ -420,6 +420,27 @@ def appointment_cancel(
     return appointment
 
 
+def moved_copy(old: Appointment, *, start: dt.datetime, status: str) -> Appointment:
+    """Return the unsaved appointment that replaces ``old`` at ``start``.
+
+    It keeps who, what and how (clinician, type, format, client or consultation) and the calendar
+    entry's UID with the next SEQUENCE, so calendar apps update the entry instead of adding one.
+    """
+    kind = old.appointment_type
+    return Appointment(
+        clinician=old.clinician,
+        appointment_type=kind,
+        format=old.format,
+        start=start,
+        end=start + kind.duration,
+        status=status,
+        consultation=old.consultation,
+        client=old.client,
+        ical_uid=old.ical_uid,
+        ical_sequence=old.ical_sequence + 1,
+    )
+
+
 def appointment_reschedule(
     *, appointment: Appointment, start: dt.datetime, now: dt.datetime
 ) -> Appointment:
@@ -442,17 +463,7 @@ def appointment_reschedule(
             old.save(update_fields=["status", "updated_at"])
             if not _is_open(appointment_type=kind, start=start, now=now):
                 raise _unavailable_or_taken(kind, start, now)
-            new = Appointment(
-                clinician=old.clinician,
-                appointment_type=kind,
-                format=old.format,
-                start=start,
-                end=start + kind.duration,
-                status=previous_status,
-                consultation=old.consultation,
-                ical_uid=old.ical_uid,
-                ical_sequence=old.ical_sequence + 1,
-            )
+            new = moved_copy(old, start=start, status=previous_status)
             new.save()
             old.rescheduled_to = new
             old.save(update_fields=["rescheduled_to", "updated_at"])

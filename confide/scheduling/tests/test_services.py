@@ -438,3 +438,19 @@ def test_a_request_without_a_time_needs_a_way_to_reach_them(clinician: Clinician
         preferred_times="I don't want to be alive some days, but evenings work",
     )
     assert request.needs_attention is True
+
+
+def test_a_client_session_moved_through_its_link_stays_the_clients(
+    consultation: AppointmentType, contact: ContactDetails, clinician: Clinician
+) -> None:
+    from confide.clients.models import Client
+
+    client = Client.objects.create(clinician=clinician, display_name="Sam R.")
+    appointment = _booked(consultation, contact)
+    Appointment.objects.filter(pk=appointment.pk).update(client=client)
+    appointment.refresh_from_db()
+    new = services.appointment_reschedule(
+        appointment=appointment, start=utc("2027-03-15 14:15"), now=NOW
+    )
+    assert new.client == client
+    assert new.consultation == appointment.consultation
