@@ -35,7 +35,8 @@ admin at /office/admin/ have guards of their own):
 
 4. Put ``reauthentication_required`` (below ``office_view``) on psychotherapy notes, exports and
    security settings. It asks for the password again unless it was typed within
-   ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes); a POST is replayed after the prompt.
+   ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes); a POST is kept sealed across the prompt and
+   replayed after it (confide/accounts/suspended.py), never stored in the session in clear.
 """
 
 from __future__ import annotations
@@ -44,13 +45,17 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.utils.http import urlencode
 
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import (
@@ -59,6 +64,13 @@ from confide.accounts.sessions import (
     password_recently_proven,
     second_factor_done,
     second_factor_satisfied,
+)
+from confide.accounts.suspended import (
+    RESUME_PARAMETER,
+    SUSPENDED_POST_KEY,
+    post_resume,
+    post_suspend,
+    request_as_post,
 )
 
 if TYPE_CHECKING:
@@ -167,15 +179,50 @@ def office_view(*, roles: Iterable[Role | str] = ALL_ROLES) -> Callable[[View], 
 
 
 def reauthentication_required(view: View) -> View:
-    """Ask for the password again unless it was typed within the last few minutes."""
+    """Ask for the password again unless it was typed within the last few minutes.
+
+    A form sent after the window closed is kept sealed across the prompt and replayed once
+    after it (see confide.accounts.suspended); allauth never holds a posted text.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not password_recently_proven(request):
-            # allauth's AccountMiddleware turns this into the password prompt and, after it,
-            # resumes the request (a POST included).
+        fresh = password_recently_proven(request)
+        if request.method == "POST" and not fresh:
+            return _prompt_keeping_post(request)
+        if not fresh:
+            # allauth's AccountMiddleware turns this into the password prompt and comes back
+            # here after it; for a GET it keeps only the address.
             raise ReauthenticationRequired
+        nonce = request.GET.get(RESUME_PARAMETER, "") if request.method == "GET" else ""
+        if nonce and SUSPENDED_POST_KEY in request.session:
+            data = post_resume(request, nonce)
+            if data is not None:
+                request = request_as_post(request, data)
+            else:
+                messages.warning(
+                    request,
+                    "What you sent before confirming your password could not be kept. "
+                    "Please enter it again.",
+                )
         return view(request, *args, **kwargs)
 
     wrapper.reauthentication_required = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _prompt_keeping_post(request: HttpRequest) -> HttpResponse:
+    """Send the person to the password prompt, keeping what they sent sealed for afterwards."""
+    nonce = post_suspend(request)
+    # The page's own query (a note's kind and template, say) comes back with the nonce.
+    query = request.GET.copy()
+    query.pop(RESUME_PARAMETER, None)
+    if nonce is not None:
+        query[RESUME_PARAMETER] = nonce
+    back = f"{request.path}?{query.urlencode()}" if query else request.path
+    if nonce is not None:
+        messages.info(request, "Confirm your password to finish. What you sent is kept until then.")
+    else:
+        messages.warning(request, "Confirm your password, then send the form again.")
+    prompt = get_account_adapter().get_reauthentication_methods(request.user)[0]["url"]
+    return HttpResponseRedirect(f"{prompt}?{urlencode({REDIRECT_FIELD_NAME: back})}")

@@ -6,8 +6,10 @@ import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from confide.accounts.access import (
     clinical_access,
@@ -18,6 +20,7 @@ from confide.accounts.access import (
 )
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import AUTH_RECORDS_KEY
+from confide.accounts.suspended import SUSPENDED_POST_KEY
 from confide.accounts.testing import sign_in
 from confide.practice.models import Clinician
 
@@ -123,9 +126,85 @@ def test_a_form_sent_without_a_fresh_password_is_replayed_after_it(owner: User) 
     response = client.post(SENSITIVE, {"what": "export"})
     assert response["Location"].startswith(REAUTH)
 
-    replayed = client.post(response["Location"], {"password": "owner-password-123"})
+    replayed = client.post(response["Location"], {"password": "owner-password-123"}, follow=True)
 
     assert replayed.content == b"opened with POST: export"
+
+
+def _session_rows_text() -> str:
+    """Every stored session, raw and decoded, as one text to search."""
+    rows = Session.objects.all()
+    return "\n".join(f"{row.session_data}\n{row.get_decoded()!r}" for row in rows)
+
+
+def test_a_form_kept_across_the_prompt_is_sealed_in_the_session(owner: User) -> None:
+    client = sign_in(Client(), owner)
+    canary = "CANARY-5f1c-kept-across-the-prompt"
+
+    response = client.post(SENSITIVE, {"what": canary})
+
+    assert response["Location"].startswith(REAUTH)
+    stored = _session_rows_text()
+    assert SUSPENDED_POST_KEY in stored  # the form is there, so the search is meaningful
+    assert canary not in stored
+    assert canary not in response["Location"]
+    replayed = client.post(response["Location"], {"password": "owner-password-123"}, follow=True)
+    assert replayed.content == f"opened with POST: {canary}".encode()
+    assert SUSPENDED_POST_KEY not in _session_rows_text()
+
+
+def test_a_kept_form_is_replayed_once_only(owner: User) -> None:
+    client = sign_in(Client(), owner)
+    prompt = client.post(SENSITIVE, {"what": "once"})["Location"]
+    back = client.post(prompt, {"password": "owner-password-123"})["Location"]
+    assert "resume=" in back
+    assert client.get(back).content == b"opened with POST: once"
+
+    again = client.get(back)
+
+    assert again.content == b"opened with GET: "
+
+
+def test_a_kept_form_is_not_replayed_with_another_nonce(owner: User) -> None:
+    client = sign_in(Client(), owner)
+    prompt = client.post(SENSITIVE, {"what": "guess"})["Location"]
+    client.post(prompt, {"password": "owner-password-123"})
+
+    guessed = client.get(f"{SENSITIVE}?resume=not-the-nonce", follow=True)
+
+    assert guessed.content == b"opened with GET: "
+    assert SUSPENDED_POST_KEY not in _session_rows_text()
+
+
+def test_a_kept_form_older_than_the_idle_limit_is_dropped(owner: User, settings: Settings) -> None:
+    client = sign_in(Client(), owner)
+    prompt = client.post(SENSITIVE, {"what": "stale"})["Location"]
+    back = client.post(prompt, {"password": "owner-password-123"})["Location"]
+    session = client.session
+    session[SUSPENDED_POST_KEY] = {
+        **session[SUSPENDED_POST_KEY],
+        "at": session[SUSPENDED_POST_KEY]["at"] - settings.STAFF_SESSION_IDLE_SECONDS - 1,
+    }
+    session.save()
+
+    page = client.get(back)
+
+    assert page.content == b"opened with GET: "
+
+
+def test_a_kept_form_does_not_open_for_another_user(owner: User, colleague: User) -> None:
+    client = sign_in(Client(), owner)
+    prompt = client.post(SENSITIVE, {"what": "owners-text"})["Location"]
+    back = client.post(prompt, {"password": "owner-password-123"})["Location"]
+    kept = client.session[SUSPENDED_POST_KEY]
+    other = sign_in(Client(), colleague, fresh_password=True)
+    session = other.session
+    session[SUSPENDED_POST_KEY] = kept
+    session.save()
+
+    page = other.get(back)
+
+    assert page.content == b"opened with GET: "
 
 
 def test_the_password_typed_to_sign_in_counts_for_five_minutes(owner: User) -> None:
