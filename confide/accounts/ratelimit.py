@@ -19,6 +19,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from confide.accounts.models import RateLimitCounter
+from confide.lib import addresses
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,9 @@ class Limit:
 
 
 def client_address(request: HttpRequest) -> str:
-    """Return the client's address, trusting X-Forwarded-For only as far as configured."""
+    """Return the client's address: the one every limiter, the lockout and the audit log use."""
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    if proxies > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return str(forwarded[-proxies])
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return addresses.client_address(request.META, trusted_proxies=proxies)
 
 
 def _key(limit: Limit, address: str, window: int) -> str:
