@@ -1,7 +1,15 @@
+"""The consultation requests in the admin, each opening audited like the office's."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest, HttpResponse
+
+from confide.audit.models import AuditEvent
+from confide.audit.services import audit_record
 from confide.clients.models import ConsultationRequest
 
 
@@ -25,3 +33,27 @@ class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # The page shows the request's unsealed message and contact details.
+            consultation = self.get_object(request, unquote(object_id))
+            if consultation is not None:
+                client = getattr(consultation, "client", None)
+                audit_record(
+                    request=request,
+                    actor=request.user,
+                    action=AuditEvent.Action.VIEW,
+                    target_type="consultationrequest",
+                    target_uid=consultation.uid,
+                    client_uid=client.uid if client is not None else None,
+                    summary="opened request in the admin",
+                )
+        return response

@@ -81,10 +81,18 @@ def _log(
 
 
 def client_record_viewed(
-    *, client: Client, actor: Actor, request: HttpRequest | None, what: str = "record"
+    *,
+    client: Client,
+    actor: Actor,
+    request: HttpRequest | None,
+    what: str = "record",
+    target: Any = None,
 ) -> None:
-    """Record that a person opened part of a client's record."""
-    _log(request, actor, A.VIEW, client, client, f"opened {what}")
+    """Record that a person opened part of a client's record; ``target`` names the exact row.
+
+    ``target`` is a row with a ``uid`` (a note, a document); without one the client is named.
+    """
+    _log(request, actor, A.VIEW, client if target is None else target, client, f"opened {what}")
 
 
 def person_details_from_request(consultation: ConsultationRequest) -> PersonDetails:

@@ -198,6 +198,14 @@ def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpRes
     client = _client(request, uid)
     person = get_object_or_404(Person, client=client, pk=person_id)
     form = PersonForm(request.POST or None, instance=person)
+    if request.method != "POST":
+        # The form shows the person's contact details and emergency contact.
+        services.client_record_viewed(
+            client=client,
+            actor=request.user,
+            request=request,
+            what=f"contact details of person {person.pk}",
+        )
     if request.method == "POST" and form.is_valid():
         services.person_update(person=form.save(commit=False), actor=request.user, request=request)
         messages.success(request, "Saved.")
@@ -309,6 +317,7 @@ def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
             actor=request.user,
             request=request,
             what=note.get_kind_display().lower(),
+            target=note,
         )
     context = {
         "note": note,
