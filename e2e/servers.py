@@ -143,13 +143,15 @@ def run_gunicorn(
     threads: int,
     app: str = "confide.wsgi",
     access_log: Path | None = None,
+    server_log: Path | None = None,
 ) -> Iterator[str]:
     """Serve ``app`` with gunicorn on a free loopback port and yield its base URL.
 
     ``env`` is laid over this process's environment: start from
     ``test_server_environment()`` to serve the test database. With ``access_log``, each
     request is written there as "<worker pid> <method> <path> <status>", so a test can see
-    which processes served it.
+    which processes served it. With ``server_log``, everything the server prints (its error log
+    and the application's log) is kept in that file.
     """
     listener = _listening_socket()
     host, port = listener.getsockname()
@@ -175,9 +177,10 @@ def run_gunicorn(
     ]
     if access_log is not None:
         argv += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
+    kept = server_log.open("w+b") if server_log is not None else tempfile.TemporaryFile()
     with (
         listener,
-        tempfile.TemporaryFile() as log,
+        kept as log,
         running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
     ):
         # The server holds its own copy of the socket now; closing ours here keeps a request
