@@ -177,10 +177,9 @@ def run_gunicorn(
     ]
     if access_log is not None:
         argv += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
-    kept = server_log.open("w+b") if server_log is not None else tempfile.TemporaryFile()
     with (
         listener,
-        kept as log,
+        server_log.open("w+b") if server_log is not None else tempfile.TemporaryFile() as log,
         running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
     ):
         # The server holds its own copy of the socket now; closing ours here keeps a request

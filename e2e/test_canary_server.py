@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 import time
 import zlib
@@ -49,10 +50,8 @@ def _decodings(text: str) -> list[bytes]:
             except (binascii.Error, ValueError):
                 continue
             found.append(raw)
-            try:
+            with contextlib.suppress(zlib.error):
                 found.append(zlib.decompress(raw))
-            except zlib.error:
-                pass
     return found
 
 
