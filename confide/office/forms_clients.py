@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 
 from confide.clients.models import Client, ClinicalNote, Person
+from confide.forms import CleanTextMixin
 
 
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(CleanTextMixin, forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = [
@@ -17,7 +18,7 @@ class PersonForm(forms.ModelForm[Person]):
         ]  # fmt: skip
 
 
-class NewClientForm(forms.Form):
+class NewClientForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=Client.Kind.choices, widget=forms.RadioSelect, initial="individual"
     )
@@ -39,7 +40,7 @@ class NewClientForm(forms.Form):
         return data
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=120, help_text="For example: signed consent.")
     file = forms.FileField(
         label="File", help_text="PDF, PNG, JPEG or plain text, up to 10 MB.", allow_empty_file=False
@@ -56,7 +57,7 @@ class NoteStartForm(forms.Form):
     template = forms.ChoiceField(choices=ClinicalNote.Template.choices, initial="soap")
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanTextMixin, forms.Form):
     """One textarea per section of the note's template."""
 
     def __init__(self, *args: Any, template: str, **kwargs: Any) -> None:
@@ -73,7 +74,7 @@ class NoteForm(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in self.fields}
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(CleanTextMixin, forms.Form):
     text = forms.CharField(
         label="Amendment", max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The signed note stays as it is; this goes below it with your name and the time.",
@@ -91,7 +92,7 @@ class ExportForm(forms.Form):
     )  # fmt: skip
 
 
-class AnonymizeForm(forms.Form):
+class AnonymizeForm(CleanTextMixin, forms.Form):
     confirm = forms.CharField(
         label="Type the client's name in lists to confirm",
         max_length=160,

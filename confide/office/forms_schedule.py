@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from confide.clients.models import Client
 from confide.clients.services import PersonDetails
+from confide.forms import CleanTextMixin
 from confide.practice.models import Clinician, validate_phone
 from confide.scheduling.models import Appointment, AppointmentType
 from confide.scheduling.office_services import MAX_SERIES
@@ -141,7 +142,7 @@ class MoveForm(_WhenFields):
     """The new date and time of an appointment, in the clinician's zone."""
 
 
-class CloseRequestForm(forms.Form):
+class CloseRequestForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label="Why is it closed?", max_length=200,
         help_text="For example: referred to a colleague, no reply after two tries, found help "
@@ -151,7 +152,7 @@ class CloseRequestForm(forms.Form):
     )  # fmt: skip
 
 
-class AcceptRequestForm(forms.Form):
+class AcceptRequestForm(CleanTextMixin, forms.Form):
     """Turn a request into a client; for a couple, the second partner's name and contact."""
 
     kind = forms.ChoiceField(

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from confide.forms import CleanTextMixin
 from confide.practice.models import validate_phone
 from confide.scheduling.services import ContactDetails
 
 
-class ContactForm(forms.Form):
+class ContactForm(CleanTextMixin, forms.Form):
     """The few details needed to reach someone; nothing but a name and one way is required."""
 
     name = forms.CharField(
