@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.db import SessionStore
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from confide.accounts.sessions import AUTH_RECORDS_KEY
@@ -24,8 +24,8 @@ from e2e.conftest import AXE, axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-password-for-tests"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # Set to a folder to keep the screenshots a person looks at when changing these pages.
 SCREENSHOTS = os.environ.get("CONFIDE_SCREENSHOTS", "")
 
@@ -53,7 +53,7 @@ def _password_goes_stale(page: Page) -> None:
     ids=["desktop", "phone", "phone-without-js"],
 )
 def test_a_note_written_past_the_window_is_saved_after_the_password(
-    live_server: LiveServer, browser: Browser, viewport: dict[str, int], javascript: bool
+    live_server: LiveServer, browser: Browser, viewport: ViewportSize, javascript: bool
 ) -> None:
     assert AXE.exists()
     demo_load(password=PASSWORD)
