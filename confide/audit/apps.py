@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "confide.audit"
     verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        # Registers the deployment check on the database role (check --deploy).
+        from confide.audit import checks  # noqa: F401

@@ -1,0 +1,202 @@
+"""The audit log's hash chain: canonical form of an event and its keyed link; no Django imports.
+
+Each event's hash is HMAC-SHA256 over the previous event's hash and the event's own fields,
+written in one fixed canonical form. The key is derived from one of the data keys and named by
+that key's id, so a log can outlive a key rotation (see docs/decisions/0008).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from confide.lib.crypto import Keyring
+
+# The first event links to this instead of a previous hash.
+GENESIS = "0" * 64
+# Changing the canonical form would break every stored hash: a new form needs a new version.
+FORMAT = "confide-audit-v1"
+_DERIVATION = b"confide audit chain v1"
+
+
+class ChainKeyMissing(KeyError):
+    """An event names a key id that is not in the keyring."""
+
+
+@dataclass(frozen=True)
+class EventFields:
+    """Everything about an event that its hash covers."""
+
+    sequence: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    target_type: str
+    target_uid: uuid.UUID
+    client_uid: uuid.UUID | None
+    summary: str
+    address: str | None
+    key_id: str
+
+
+def canonical(fields: EventFields) -> bytes:
+    """Return the event's fields as compact, key-sorted JSON; times in UTC to the microsecond."""
+    if fields.at.tzinfo is None:
+        raise ValueError("audit times must be aware")
+    document: Mapping[str, object] = {
+        "format": FORMAT,
+        "sequence": fields.sequence,
+        "at": fields.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": fields.actor_id,
+        "actor_name": fields.actor_name,
+        "action": fields.action,
+        "target_type": fields.target_type,
+        "target_uid": str(fields.target_uid),
+        "client_uid": None if fields.client_uid is None else str(fields.client_uid),
+        "summary": fields.summary,
+        "address": fields.address or None,
+        "key_id": fields.key_id,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain_key(keyring: Keyring, key_id: str) -> bytes:
+    """Return the chain key derived from data key ``key_id``; raise ChainKeyMissing without it."""
+    data_key = keyring.keys.get(key_id)
+    if data_key is None:
+        raise ChainKeyMissing(key_id)
+    # A key of its own, so that no value made for the chain is ever a value made for sealing.
+    return hmac.new(data_key, _DERIVATION, hashlib.sha256).digest()
+
+
+def link(*, key: bytes, previous: str, fields: EventFields) -> str:
+    """Return the hex HMAC-SHA256 of the previous hash followed by the event's canonical form."""
+    return hmac.new(key, previous.encode() + b"\n" + canonical(fields), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as read back from the log, with the hashes stored beside it."""
+
+    event_id: int
+    fields: EventFields
+    previous_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first thing wrong with a chain: which event, and how."""
+
+    problem: str  # changed, missing, reordered or unverifiable
+    sequence: int
+    event_id: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a verification found: events checked, where the chain ends, the first bad event."""
+
+    count: int
+    last_sequence: int
+    last_hash: str
+    finding: Finding | None
+
+    @property
+    def intact(self) -> bool:
+        return self.finding is None
+
+
+# How far from its place a moved event is looked for, in events, when telling "moved" apart
+# from "changed"; a few thousand keyed hashes cost milliseconds.
+MOVE_WINDOW = 5000
+
+
+def _moved_from(event: StoredEvent, key: bytes) -> int | None:
+    """Return the sequence this event was hashed with, if it was moved from a nearby place."""
+    here = event.fields.sequence
+    for distance in range(1, MOVE_WINDOW + 1):
+        for candidate in (here - distance, here + distance):
+            if candidate < 1:
+                continue
+            fields = _with_sequence(event.fields, candidate)
+            if hmac.compare_digest(
+                link(key=key, previous=event.previous_hash, fields=fields), event.hash
+            ):
+                return candidate
+    return None
+
+
+def _gone(first: int, last: int) -> str:
+    return f"event #{first} is gone" if first == last else f"events #{first} to #{last} are gone"
+
+
+def _with_sequence(fields: EventFields, sequence: int) -> EventFields:
+    return EventFields(**{**fields.__dict__, "sequence": sequence})
+
+
+def verify(
+    events: Iterable[StoredEvent],
+    *,
+    keyring: Keyring,
+    head_sequence: int | None,
+    sequence_of_hash: Callable[[str], int | None],
+) -> Report:
+    """Check events in sequence order; stop at the first one that was changed, removed or moved.
+
+    ``head_sequence`` is where the chain head says the log ends (None when there is no head),
+    so that events removed from the end are found too. ``sequence_of_hash`` names the event a
+    stored hash belongs to, for saying where a moved event really belongs.
+    """
+    count, expected, previous = 0, 1, GENESIS
+    keys: dict[str, bytes] = {}
+    for event in events:
+        sequence = event.fields.sequence
+        if sequence != expected:
+            if sequence < expected:
+                finding = Finding("reordered", sequence, event.event_id, "sequence repeats")
+            else:
+                gone = _gone(expected, sequence - 1)
+                finding = Finding("missing", expected, None, f"{gone}; the next is #{sequence}")
+            return Report(count, expected - 1, previous, finding)
+        key_id = event.fields.key_id
+        if key_id not in keys:
+            try:
+                keys[key_id] = chain_key(keyring, key_id)
+            except ChainKeyMissing:
+                detail = f"hashed with data key {key_id!r}, which is not configured"
+                finding = Finding("unverifiable", sequence, event.event_id, detail)
+                return Report(count, expected - 1, previous, finding)
+        key = keys[key_id]
+        own = link(key=key, previous=event.previous_hash, fields=event.fields)
+        if not hmac.compare_digest(own, event.hash):
+            moved = _moved_from(event, key)
+            if moved is not None:
+                detail = f"it was hashed as event #{moved}"
+                finding = Finding("reordered", sequence, event.event_id, detail)
+            else:
+                detail = "its content no longer matches its hash"
+                finding = Finding("changed", sequence, event.event_id, detail)
+            return Report(count, expected - 1, previous, finding)
+        if not hmac.compare_digest(event.previous_hash, previous):
+            before = sequence_of_hash(event.previous_hash)
+            where = f"event #{before}" if before is not None else "an event not in the log"
+            detail = f"it follows {where}, not event #{sequence - 1}"
+            return Report(
+                count,
+                expected - 1,
+                previous,
+                Finding("reordered", sequence, event.event_id, detail),
+            )
+        count, expected, previous = count + 1, expected + 1, event.hash
+    if head_sequence is not None and head_sequence > count:
+        detail = f"{_gone(expected, head_sequence)} from the end of the log"
+        return Report(count, count, previous, Finding("missing", expected, None, detail))
+    return Report(count, count, previous, None)
