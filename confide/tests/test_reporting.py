@@ -1,0 +1,42 @@
+"""An error report shows none of what a person typed."""
+
+from __future__ import annotations
+
+import sys
+
+from django.test import RequestFactory
+from django.views.debug import ExceptionReporter
+
+CANARY = "CANARY-c7d2-in-a-failed-save"
+
+
+def _report_of_a_failed_save() -> tuple[str, str]:
+    request = RequestFactory().post(
+        "/office/notes/new/",
+        {"text": f"{CANARY}-posted"},
+    )
+    sections = {"text": f"{CANARY}-local"}  # a view's local, as in a note save
+    try:
+        raise RuntimeError("the save failed")
+    except RuntimeError:
+        reporter = ExceptionReporter(request, *sys.exc_info())
+    assert sections
+    return reporter.get_traceback_text(), reporter.get_traceback_html()
+
+
+def test_a_report_hides_posted_fields_and_locals() -> None:
+    text, html = _report_of_a_failed_save()
+
+    assert "the save failed" in text  # the report itself is there
+    assert "sections" in html  # the local is named, its value is not
+    assert CANARY not in text
+    assert CANARY not in html
+
+
+def test_the_report_is_hidden_with_debug_on_too(settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+
+    text, html = _report_of_a_failed_save()
+
+    assert CANARY not in text
+    assert CANARY not in html
