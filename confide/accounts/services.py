@@ -1,11 +1,22 @@
-"""Staff roles: who is staff, what the practice manager's permission group holds."""
+"""Staff roles and the owner's hand on staff accounts: reset links, second factors, deactivation."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission, User
+import uuid
+
+from allauth.account import app_settings as account_settings
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.core.mail import mailers
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
 
 from confide.accounts.models import StaffProfile
+from confide.accounts.sessions import sessions_end
 from confide.practice.models import Clinician
 
 PRACTICE_MANAGER_GROUP = "Practice managers"
@@ -64,3 +75,150 @@ def staff_role_assign(
         else:
             user.groups.remove(group)
     return profile
+
+
+# Audit entries name a staff account by a uuid derived from its primary key: stable, and no
+# column needs adding to Django's user table.
+STAFF_UID_NAMESPACE = uuid.UUID("6f1c8f5e-2a43-5b7e-9d51-0c3b9a4e7d21")
+
+
+class StaffAdminError(ValueError):
+    """The owner asked for something that may not be done to this account."""
+
+
+def staff_uid(user: AbstractBaseUser) -> uuid.UUID:
+    """Return the uuid that names this account in the audit log."""
+    return uuid.uuid5(STAFF_UID_NAMESPACE, f"user:{user.pk}")
+
+
+def _owner_check(*, actor: AbstractBaseUser | AnonymousUser, user: User) -> None:
+    is_owner = (
+        actor.is_authenticated
+        and actor.is_active
+        and (
+            StaffProfile.objects.filter(user_id=actor.pk, role=StaffProfile.Role.OWNER).exists()
+            or (
+                getattr(actor, "is_superuser", False)
+                and not StaffProfile.objects.filter(user_id=actor.pk).exists()
+            )
+        )
+    )
+    if not is_owner:
+        raise StaffAdminError("Only the practice owner manages staff accounts.")
+    if actor.pk == user.pk:
+        raise StaffAdminError("Change your own sign-in on your account pages, not here.")
+
+
+def _audit(
+    *,
+    request: HttpRequest | None,
+    actor: AbstractBaseUser | AnonymousUser,
+    user: User,
+    summary: str,
+) -> None:
+    from confide.audit.models import AuditEvent
+    from confide.audit.services import audit_record
+
+    audit_record(
+        request=request,
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        target_type="staff",
+        target_uid=staff_uid(user),
+        client_uid=None,
+        summary=summary,
+    )
+
+
+def _staff_notice_send(*, user: User, name: str, context: dict[str, object]) -> bool:
+    """Send one of the staff templates to the account's address; return False if it failed."""
+    from confide.notifications.emails import render_email, site_url
+
+    message = render_email(
+        name, {**context, "sign_in_url": site_url(reverse("account_login"))}, to=user.email
+    )
+    try:
+        mailers.default.send_messages([message])
+    except OSError:
+        # SMTP errors are OSErrors; the caller tells the owner the message did not go.
+        return False
+    return True
+
+
+def staff_password_reset_send(
+    *, request: HttpRequest | None, actor: AbstractBaseUser | AnonymousUser, user: User
+) -> None:
+    """Email the staff member a link to choose a new password; the owner never sees it.
+
+    The link is allauth's own reset link (one use, it stops working once the password changes);
+    the second factor is still asked for at the next sign-in.
+    """
+    _owner_check(actor=actor, user=user)
+    if not user.is_active:
+        raise StaffAdminError(f"{user.get_username()} is deactivated; no link was sent.")
+    if not user.email:
+        raise StaffAdminError(f"{user.get_username()} has no email address; no link was sent.")
+    from confide.notifications.emails import site_url
+
+    token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
+    )
+    days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
+    sent = _staff_notice_send(
+        user=user,
+        name="staff-reset-link",
+        context={"reset_url": site_url(path), "days": days, "username": user.get_username()},
+    )
+    if not sent:
+        raise StaffAdminError("The email could not be sent; no link went out. Try again later.")
+    _audit(request=request, actor=actor, user=user, summary="Sent a link to choose a new password")
+
+
+def staff_second_factor_remove(
+    *, request: HttpRequest | None, actor: AbstractBaseUser | AnonymousUser, user: User
+) -> bool:
+    """Remove every authenticator of the staff member and email them; return whether they were told.
+
+    Their sessions end (their security stamp changes); the next sign-in asks them to set up a
+    second factor again before anything else. Raises StaffAdminError when they had none.
+    """
+    _owner_check(actor=actor, user=user)
+    with transaction.atomic():
+        # Not through allauth's signals: they restamp the session of whoever made the request.
+        removed, _ = Authenticator.objects.filter(user_id=user.pk).delete()
+        if not removed:
+            raise StaffAdminError(f"{user.get_username()} has no second factor to remove.")
+        _audit(request=request, actor=actor, user=user, summary="Removed the second factor")
+    if not user.email:
+        return False
+    return _staff_notice_send(user=user, name="staff-second-factor-removed", context={})
+
+
+def staff_deactivate(
+    *, request: HttpRequest | None, actor: AbstractBaseUser | AnonymousUser, user: User
+) -> int:
+    """Stop the account from signing in, end its sessions, and return how many sessions ended.
+
+    Staff are deactivated, never deleted: the audit log and notes keep pointing at who they were.
+    """
+    _owner_check(actor=actor, user=user)
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            _audit(request=request, actor=actor, user=user, summary="Deactivated the account")
+        return sessions_end(user=user)
+
+
+def staff_reactivate(
+    *, request: HttpRequest | None, actor: AbstractBaseUser | AnonymousUser, user: User
+) -> None:
+    """Let a deactivated account sign in again (with its old password and second factor)."""
+    _owner_check(actor=actor, user=user)
+    with transaction.atomic():
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            _audit(request=request, actor=actor, user=user, summary="Reactivated the account")

@@ -9,6 +9,7 @@ its next request. The session that made the change is given the new stamp.
 from __future__ import annotations
 
 import time
+from importlib import import_module
 from typing import Any
 
 from allauth.account.authentication import (
@@ -18,9 +19,11 @@ from allauth.account.authentication import (
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 # Where allauth keeps what this session proved (password, second factor) and when.
@@ -129,3 +132,22 @@ def session_problem(request: HttpRequest, *, now: float | None = None) -> str | 
     if moment - float(seen_at) > SEEN_WRITE_INTERVAL:
         session[SEEN_AT] = moment
     return None
+
+
+def sessions_end(*, user: AbstractBaseUser) -> int:
+    """End every session signed in as this user, on any device; return how many ended.
+
+    Only a database-backed session store can be searched; with another store the user's
+    sessions end on their next request instead, because an inactive user is never loaded.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    ended = 0
+    # Sessions are keyed by a random id, not by user; a practice has few enough to read each.
+    for row in model.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(store().decode(row.session_data).get(SESSION_KEY)) == str(user.pk):
+            model.objects.filter(pk=row.pk).delete()
+            ended += 1
+    return ended

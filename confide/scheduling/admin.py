@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from confide.accounts.access import role_of
+from confide.accounts.models import StaffProfile
 from confide.practice.admin import ClinicianAdmin
 from confide.practice.models import Clinician
 from confide.scheduling import services
@@ -105,14 +107,24 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
         self._each(request, queryset, "cancel", "cancelled")
 
 
-# The clinician's page in the office also shows their private calendar feed.
+# The clinician's page in the office also shows their private calendar feed, to them alone.
 admin.site.unregister(Clinician)
+
+
+def _is_own_clinician(request: HttpRequest, clinician: Clinician) -> bool:
+    profile: StaffProfile | None = getattr(request.user, "staff_profile", None)
+    return profile is not None and profile.clinician_id == clinician.pk
 
 
 @admin.register(Clinician)
 class ClinicianWithCalendarAdmin(ClinicianAdmin):
     change_form_template = "admin/practice/clinician/change_form.html"
     actions = ["replace_calendar_feed"]
+
+    def has_replace_feed_permission(self, request: HttpRequest) -> bool:
+        # Replacing is what the owner does when an address may have leaked; a practice manager
+        # would only break everyone's subscriptions.
+        return bool(role_of(request.user) == StaffProfile.Role.OWNER)
 
     def render_change_form(
         self,
@@ -123,15 +135,18 @@ class ClinicianWithCalendarAdmin(ClinicianAdmin):
         form_url: str = "",
         obj: Clinician | None = None,
     ) -> HttpResponse:
-        if obj is not None:
+        if obj is not None and _is_own_clinician(request, obj):
             context["feed_url"] = clinician_feed_url(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description="Replace the private calendar feed address")
+    @admin.action(
+        description="Replace the private calendar feed address", permissions=["replace_feed"]
+    )
     def replace_calendar_feed(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
         for clinician in queryset:
             clinician.calendar_token_replace()
         self.message_user(
             request,
-            "New feed addresses made; subscribe again with the address on each clinician's page.",
+            "New feed addresses made; each clinician subscribes again with the address on "
+            "their own page.",
         )

@@ -207,9 +207,15 @@ def test_requests_show_contact_wishes_first(office: Client) -> None:
     assert "don&#x27;t name the practice" in html or "don't name the practice" in html
 
 
-def test_the_clinician_page_shows_the_private_feed_and_it_can_be_replaced(office: Client) -> None:
+def test_the_clinician_page_shows_the_private_feed_and_it_can_be_replaced(
+    client: Client, demo: None
+) -> None:
+    from confide.practice.demo import DEMO_USERNAME
     from confide.practice.models import Clinician
 
+    # The demo's therapist is the owner and the clinician: the feed on this page is their own.
+    office = client
+    office.force_login(User.objects.get(username=DEMO_USERNAME))
     clinician = Clinician.objects.get()
     old = clinician.calendar_token
     html = office.get(f"/office/admin/practice/clinician/{clinician.pk}/change/").content.decode()
@@ -223,3 +229,32 @@ def test_the_clinician_page_shows_the_private_feed_and_it_can_be_replaced(office
     assert clinician.calendar_token != old
     assert office.get(f"/calendar/{old}.ics").status_code == 404
     assert office.get(f"/calendar/{clinician.calendar_token}.ics").status_code == 200
+
+
+def test_the_private_feed_is_shown_to_no_one_but_its_clinician(office: Client) -> None:
+    from confide.practice.models import Clinician
+
+    clinician = Clinician.objects.get()
+    html = office.get(f"/office/admin/practice/clinician/{clinician.pk}/change/").content.decode()
+    assert clinician.calendar_token not in html
+
+
+def test_a_practice_manager_neither_sees_nor_replaces_feed_addresses(
+    client: Client, demo: None, practice_manager: User
+) -> None:
+    from confide.practice.models import Clinician
+
+    client.force_login(practice_manager)
+    clinician = Clinician.objects.get()
+    old = clinician.calendar_token
+    page = client.get(f"/office/admin/practice/clinician/{clinician.pk}/change/")
+    assert page.status_code == 200
+    assert old not in page.content.decode()
+    listing = client.get("/office/admin/practice/clinician/").content.decode()
+    assert "replace_calendar_feed" not in listing
+    client.post(
+        "/office/admin/practice/clinician/",
+        {"action": "replace_calendar_feed", "_selected_action": [str(clinician.pk)]},
+    )
+    clinician.refresh_from_db()
+    assert clinician.calendar_token == old
