@@ -273,6 +273,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # per user for second-factor codes) stays above django-axes' limit, so axes' page explains a pause.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Seals second-factor secrets with the data keys (confide/accounts/adapters.py).
+MFA_ADAPTER = "confide.accounts.adapters.StaffMFAAdapter"
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Confide office")
 # One step either side for clocks that drift; each code is still accepted only once.
 MFA_TOTP_TOLERANCE = 1
