@@ -23,7 +23,7 @@ from confide.accounts.access import (
     office_view,
     reauthentication_required,
 )
-from confide.audit.models import AuditEvent
+from confide.audit.models import AuditEvent, AuditVerification
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, Document, Person
 from confide.clients.services import ClientError, PersonDetails, client_appointments
@@ -452,8 +452,9 @@ def practice_audit(request: HttpRequest) -> HttpResponse:
     actor = request.GET.get("actor", "").strip()[:150]
     if actor:
         events = events.filter(actor_name=actor)
+    verification = AuditVerification.objects.order_by("-at", "-pk").first()
     return render(
         request,
         "office/clients/audit.html",
-        {"events": events[:500], "actor": actor, "nav": "audit"},
+        {"events": events[:500], "actor": actor, "nav": "audit", "verification": verification},
     )

@@ -1,0 +1,76 @@
+"""The owner's audit log page says when the chain was last verified, and what was found."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from confide.audit.models import AuditVerification
+from confide.practice.models import Practice
+
+pytestmark = pytest.mark.django_db
+
+SignedIn = Callable[..., Client]
+# 2027-11-07 06:30 UTC is 1:30 AM in New York, the second time that night (EST, after the change).
+AT = dt.datetime(2027, 11, 7, 6, 30, tzinfo=dt.UTC)
+
+
+def page(signed_in: SignedIn, owner: User) -> str:
+    return " ".join(signed_in(owner).get("/office/audit/").content.decode().split())
+
+
+def test_it_says_the_chain_was_never_verified_and_how_to_verify_it(
+    signed_in: SignedIn, owner: User
+) -> None:
+    html = page(signed_in, owner)
+    assert "Chain never verified" in html
+    assert "python manage.py audit_verify" in html
+
+
+def test_it_shows_the_last_verification_in_the_practice_zone(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    assert Practice.load().time_zone == "America/New_York"
+    AuditVerification.objects.create(at=AT - dt.timedelta(days=1), intact=False, count=1)
+    AuditVerification.objects.create(at=AT, intact=True, count=42, last_sequence=42)
+    html = page(signed_in, owner)
+    assert (
+        "Chain last verified November 7, 2027, 1:30 AM (America/New_York): 42 events intact."
+        in html
+    )
+    assert "broken" not in html
+
+
+def test_it_shows_a_broken_chain_and_the_first_bad_event(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    AuditVerification.objects.create(
+        at=AT,
+        intact=False,
+        count=6,
+        last_sequence=6,
+        problem=AuditVerification.Problem.MISSING,
+        bad_sequence=7,
+        detail="event #7 is gone; the next is #8",
+    )
+    html = page(signed_in, owner)
+    assert "broken at event #7, missing: event #7 is gone; the next is #8." in html
+    assert 'role="alert"' in html
+
+
+def test_a_clients_own_audit_page_does_not_show_the_chain(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    from confide.clients.models import Client as Record
+    from confide.practice.models import Clinician
+
+    clinician = Clinician.objects.first()
+    assert clinician is not None
+    record = Record.objects.create(display_name="Test Person", clinician=clinician)
+    response = signed_in(owner).get(f"/office/clients/{record.uid}/audit/")
+    assert response.status_code == 200
+    assert "Chain never verified" not in response.content.decode()
