@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,10 +27,13 @@ class ContactWishes(models.Model):
     may_email = models.BooleanField(default=False)
     voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
     may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
-    safe_times = models.CharField("when contact is safe", max_length=200, blank=True)
+    safe_times_sealed = models.TextField(blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    # When contact is safe can say much about a person's home; sealed like the note they leave.
+    safe_times = sealed_text("safe_times_sealed", "safe_times")
 
     def contact_preferences(self) -> list[str]:
         """Return the person's wishes about contact, phrased for the therapist to read first."""
@@ -60,9 +65,7 @@ class ConsultationRequest(ContactWishes):
     partner_name = models.CharField(max_length=80, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note_sealed = models.TextField(blank=True, editable=False)
-    preferred_times = models.TextField(
-        max_length=1000, blank=True, help_text="When no offered time fitted."
-    )
+    preferred_times_sealed = models.TextField(blank=True, editable=False)
     wants_calendar_file = models.BooleanField(default=False)
     time_zone = models.CharField(
         max_length=64,
@@ -74,7 +77,7 @@ class ConsultationRequest(ContactWishes):
         default=False, help_text="Something they wrote may signal a crisis."
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.NEW)
-    close_reason = models.CharField(max_length=200, blank=True)
+    close_reason_sealed = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(ContactWishes.Meta):
@@ -86,6 +89,10 @@ class ConsultationRequest(ContactWishes):
         ]
 
     note = sealed_text("note_sealed", "note")
+    # When no offered time fitted, in their words.
+    preferred_times = sealed_text("preferred_times_sealed", "preferred_times")
+    # The therapist's own words on why a request closed; they may be clinical.
+    close_reason = sealed_text("close_reason_sealed", "close_reason")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})" if self.created_at else self.name
@@ -135,6 +142,7 @@ class Client(models.Model):
 class Person(ContactWishes):
     """One member of a client: the individual, or one partner of a couple, with their own wishes."""
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=120)
     pronouns = models.CharField(max_length=40, blank=True)
@@ -151,6 +159,22 @@ class Person(ContactWishes):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _note_binding(note: ClinicalNote) -> str:
+    # A note's text opens only with the kind, template, client and signed state it was sealed
+    # with: relabelling a psychotherapy note, moving it, or unsigning it in the database fails.
+    # The signing time is kept to the second, which every supported database stores exactly.
+    signed = (
+        note.signed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if note.signed_at
+        else "draft"
+    )
+    return f"kind={note.kind};template={note.template};client={note.client.uid};signed={signed}"
+
+
+def _amendment_binding(amendment: NoteAmendment) -> str:
+    return f"note={amendment.note.uid}"
 
 
 class ClinicalNote(models.Model):
@@ -201,7 +225,7 @@ class ClinicalNote(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["client", "kind"], name="note_client_kind")]
 
-    _body = sealed_text("body_sealed", "body")
+    _body = sealed_text("body_sealed", "body", _note_binding)
 
     def __str__(self) -> str:
         kind = self.get_kind_display()
@@ -210,6 +234,13 @@ class ClinicalNote(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    def sign(self, *, by: AbstractBaseUser | None, at: dt.datetime) -> None:
+        """Mark the note signed, re-sealing its text with the signed state bound to it."""
+        sections = self.sections
+        self.signed_at = at
+        self.signed_by = by  # type: ignore[assignment]
+        self.sections = sections
 
     @property
     def sections(self) -> dict[str, str]:
@@ -243,7 +274,7 @@ class NoteAmendment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
-    text = sealed_text("text_sealed", "text")
+    text = sealed_text("text_sealed", "text", _amendment_binding)
 
     def __str__(self) -> str:
         return f"Amendment {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "Amendment"
@@ -295,3 +326,17 @@ class Document(models.Model):
 
     def _context(self) -> str:
         return f"{self._meta.label_lower}:{self.uid}:data"
+
+
+class DataKeyCheck(models.Model):
+    """A value sealed with a data key when its id was first seen, to refuse a wrong key later."""
+
+    key_id = models.CharField(max_length=32, unique=True)
+    check_value = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key_id"]
+
+    def __str__(self) -> str:
+        return f"Check for data key {self.key_id}"

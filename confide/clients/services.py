@@ -243,7 +243,7 @@ def _check_author(note: ClinicalNote, actor: Actor) -> None:
 def note_sign(
     *, note: ClinicalNote, actor: Actor, request: HttpRequest | None, now: dt.datetime
 ) -> ClinicalNote:
-    """Sign and lock a note."""
+    """Sign and lock a note; its text is sealed again, bound to the signed state."""
     with transaction.atomic():
         note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
         if note.is_signed:
@@ -251,9 +251,8 @@ def note_sign(
         _check_author(note, actor)
         if not any(text.strip() for text in note.sections.values()):
             raise ClientError("An empty note can't be signed.")
-        note.signed_at = now
-        note.signed_by = actor if actor.is_authenticated else None  # type: ignore[assignment]
-        note.save(update_fields=["signed_at", "signed_by", "updated_at"])
+        note.sign(by=actor if actor.is_authenticated else None, at=now)
+        note.save(update_fields=["signed_at", "signed_by", "body_sealed", "updated_at"])
         _log(request, actor, A.SIGN, note, note.client, "signed and locked")
     return note
 

@@ -24,6 +24,11 @@ _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 class DecryptionError(Exception):
     """A sealed value could not be opened: wrong key, wrong record, or tampered with."""
 
+    def __init__(self, message: str, *, key_id: str | None = None) -> None:
+        super().__init__(message)
+        # Which key the value names, so an operator can be told without showing the value.
+        self.key_id = key_id
+
 
 class KeyringError(ValueError):
     """The key configuration is missing or malformed."""
@@ -86,10 +91,14 @@ def seal(plaintext: str, *, context: str, keyring: Keyring) -> str:
 
 def seal_bytes(data: bytes, *, context: str, keyring: Keyring) -> str:
     """Encrypt bytes (a document, say) for the record and field named by ``context``."""
+    return _seal_with(keyring, keyring.current, data, context)
+
+
+def _seal_with(keyring: Keyring, key_id: str, data: bytes, context: str) -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(keyring.keys[keyring.current]).encrypt(nonce, data, context.encode())
+    sealed = AESGCM(keyring.keys[key_id]).encrypt(nonce, data, context.encode())
     body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
-    return f"{_PREFIX}.{keyring.current}.{body}"
+    return f"{_PREFIX}.{key_id}.{body}"
 
 
 def key_id_of(sealed: str) -> str | None:
@@ -110,10 +119,44 @@ def open_sealed_bytes(sealed: str, *, context: str, keyring: Keyring) -> bytes:
         raise DecryptionError("not a sealed value")
     key = keyring.keys.get(parts[1])
     if key is None:
-        raise DecryptionError(f"no key {parts[1]!r} in the keyring")
+        raise DecryptionError(f"no key {parts[1]!r} in the keyring", key_id=parts[1])
     try:
         raw = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
         plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], context.encode())
     except (InvalidTag, ValueError) as error:
-        raise DecryptionError("value does not open with its key and record") from error
+        raise DecryptionError(
+            f"value does not open with key {parts[1]!r} and its record", key_id=parts[1]
+        ) from error
     return plaintext
+
+
+# A key's check value is this text sealed with the key alone. Opening it again proves the key
+# has the same bytes as when the check was made, without storing anything that helps guess it.
+_CHECK_TEXT = b"confide key check"
+
+
+def key_check(keyring: Keyring, key_id: str) -> str:
+    """Return a check value for one key of the keyring, to store beside the data it seals."""
+    return _seal_with(keyring, key_id, _CHECK_TEXT, f"keycheck:{key_id}")
+
+
+def mismatched_keys(keyring: Keyring, checks: Mapping[str, str]) -> list[str]:
+    """Return the ids of keys whose bytes differ from the ones their stored check was made with.
+
+    Keys without a stored check are not listed: they have not been seen yet.
+    """
+    wrong = []
+    for key_id in keyring.keys:
+        check = checks.get(key_id)
+        if check is None:
+            continue
+        if key_id_of(check) != key_id:
+            wrong.append(key_id)
+            continue
+        try:
+            opened = open_sealed_bytes(check, context=f"keycheck:{key_id}", keyring=keyring)
+        except DecryptionError:
+            opened = b""
+        if opened != _CHECK_TEXT:
+            wrong.append(key_id)
+    return wrong

@@ -9,6 +9,9 @@ from confide.forms import CleanTextMixin
 
 
 class PersonForm(CleanTextMixin, forms.ModelForm[Person]):
+    # Sealed on the model (a property, not a column), so it is declared and saved by hand.
+    safe_times = forms.CharField(label="When contact is safe", max_length=200, required=False)
+
     class Meta:
         model = Person
         fields = [
@@ -16,6 +19,14 @@ class PersonForm(CleanTextMixin, forms.ModelForm[Person]):
             "voicemail_ok", "may_name_practice", "safe_times", "time_zone",
             "emergency_name", "emergency_relationship", "emergency_phone",
         ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["safe_times"].initial = self.instance.safe_times
+
+    def save(self, commit: bool = True) -> Person:
+        self.instance.safe_times = self.cleaned_data["safe_times"]
+        return super().save(commit)
 
 
 class NewClientForm(CleanTextMixin, forms.Form):

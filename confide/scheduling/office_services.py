@@ -436,7 +436,7 @@ def consultation_request_close(
         locked = _lock_open(consultation)
         locked.status = ConsultationRequest.Status.CLOSED
         locked.close_reason = reason[:200]
-        locked.save(update_fields=["status", "close_reason"])
+        locked.save(update_fields=["status", "close_reason_sealed"])
         # The reason is the therapist's own words and may be clinical: keep it out of the log.
         _audit_request(request, actor, locked, "closed")
     return locked

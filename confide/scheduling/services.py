@@ -379,12 +379,15 @@ def consultation_request_create(
     if not (contact.email or contact.phone):
         raise BookingError("Give an email address or a phone number.")
     values = {f.name: getattr(contact, f.name) for f in fields(contact)}
-    return ConsultationRequest.objects.create(
+    request = ConsultationRequest(
         clinician=clinician,
-        preferred_times=preferred_times,
         needs_attention=needs_attention(contact.note, contact.safe_times, preferred_times),
         **values,
     )
+    # Sealed, so set on the row (whose uid it is bound to) rather than passed as a column.
+    request.preferred_times = preferred_times
+    request.save()
+    return request
 
 
 def inside_cancellation_window(*, appointment: Appointment, now: dt.datetime) -> bool:

@@ -1,59 +1,104 @@
+"""Re-seal every sealed value with the newest key and the context its row binds it to now."""
+
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
 
-from confide.clients.models import ClinicalNote, ConsultationRequest, Document, NoteAmendment
-from confide.clients.sealed import keyring
-from confide.lib.crypto import key_id_of, open_sealed_bytes, seal_bytes
+from confide.clients.models import Document
+from confide.clients.sealed import keyring, sealed_attributes
+from confide.lib.crypto import DecryptionError, key_id_of, open_sealed_bytes, seal_bytes
 
-# Every sealed column, with the label its values are bound to.
-SEALED: list[tuple[type[Any], str, str]] = [
-    (ClinicalNote, "body_sealed", "body"),
-    (NoteAmendment, "text_sealed", "text"),
-    (ConsultationRequest, "note_sealed", "note"),
-    (Document, "data_sealed", "data"),
-]
+
+@dataclass(frozen=True)
+class Column:
+    """One sealed column: how to name its value's context now, and the contexts it had before."""
+
+    model: type[models.Model]
+    column: str
+    context: Callable[[Any], str]
+    legacy: Callable[[Any], str] | None = None
+
+
+def sealed_columns() -> list[Column]:
+    """Return every sealed column of the clients app."""
+    found = []
+    for model in apps.get_app_config("clients").get_models():
+        for attribute in sealed_attributes(model):
+            legacy = attribute.legacy_context if attribute.binding is not None else None
+            found.append(Column(model, attribute.column, attribute.context, legacy))
+    found.append(Column(Document, "data_sealed", Document._context))
+    return found
 
 
 class Command(BaseCommand):
-    help = "Re-seal clinical text with the newest data key, so older keys can be retired."
+    help = (
+        "Re-seal clinical text with the newest data key, and bind values written before the "
+        "current contexts, so older keys can be retired."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--batch", type=int, default=500)
 
     def handle(self, *args: object, **options: object) -> None:
-        ring = keyring()
         batch = int(options["batch"])  # type: ignore[call-overload]
-        total = 0
-        for model, column, label in SEALED:
-            done = 0
-            pks = list(
-                model.objects.exclude(**{column: ""})
-                .exclude(**{f"{column}__startswith": f"v1.{ring.current}."})
-                .values_list("pk", flat=True)
-            )
-            for start in range(0, len(pks), batch):
-                with transaction.atomic():
-                    rows = model.objects.select_for_update().filter(
-                        pk__in=pks[start : start + batch]
-                    )
-                    for row in rows:
-                        sealed = getattr(row, column)
-                        if key_id_of(sealed) == ring.current:
-                            continue
-                        context = f"{model._meta.label_lower}:{row.uid}:{label}"
-                        # Bytes either way: text is sealed as its UTF-8 encoding.
-                        plain = open_sealed_bytes(sealed, context=context, keyring=ring)
-                        model.objects.filter(pk=row.pk).update(
-                            **{column: seal_bytes(plain, context=context, keyring=ring)}
-                        )
-                        done += 1
+        total = unopened = 0
+        for column in sealed_columns():
+            done, stuck = self._reseal(column, batch)
             total += done
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {done} re-sealed")
-        self.stdout.write(
-            self.style.SUCCESS(f"{total} values now sealed with key {ring.current!r}")
-        )
+            unopened += stuck
+            self.stdout.write(
+                f"{column.model._meta.verbose_name_plural} ({column.column}): {done} re-sealed"
+            )
+        current = keyring().current
+        self.stdout.write(self.style.SUCCESS(f"{total} values now sealed with key {current!r}"))
+        if unopened:
+            raise CommandError(
+                f"{unopened} values did not open with the configured keys and were left as they "
+                "were; their pages say so. Check CONFIDE_DATA_KEYS and run reseal again."
+            )
+
+    def _reseal(self, column: Column, batch: int) -> tuple[int, int]:
+        ring = keyring()
+        rows = column.model.objects.exclude(**{column.column: ""})  # type: ignore[attr-defined]
+        if column.legacy is None:
+            # Without an older context, a value sealed with the current key is already current.
+            rows = rows.exclude(**{f"{column.column}__startswith": f"v1.{ring.current}."})
+        pks = list(rows.order_by("pk").values_list("pk", flat=True))
+        done = stuck = 0
+        for start in range(0, len(pks), batch):
+            with transaction.atomic():
+                locked = column.model.objects.select_for_update().filter(  # type: ignore[attr-defined]
+                    pk__in=pks[start : start + batch]
+                )
+                for row in locked:
+                    sealed = getattr(row, column.column)
+                    context = column.context(row)
+                    contexts = [context] + ([column.legacy(row)] if column.legacy else [])
+                    for tried in contexts:
+                        try:
+                            # Bytes either way: text is sealed as its UTF-8 encoding.
+                            plain = open_sealed_bytes(sealed, context=tried, keyring=ring)
+                        except DecryptionError:
+                            continue
+                        break
+                    else:
+                        stuck += 1
+                        self.stderr.write(
+                            f"{column.model._meta.label} {row.uid}: does not open "
+                            f"(key {key_id_of(sealed)!r})"
+                        )
+                        continue
+                    if tried == context and key_id_of(sealed) == ring.current:
+                        continue
+                    column.model.objects.filter(pk=row.pk).update(  # type: ignore[attr-defined]
+                        **{column.column: seal_bytes(plain, context=context, keyring=ring)}
+                    )
+                    done += 1
+        return done, stuck

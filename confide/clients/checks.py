@@ -1,0 +1,53 @@
+"""A system check refusing a data key whose bytes differ from those its id was first seen with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, register
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
+
+from confide.clients.sealed import configured_keyring
+from confide.lib.crypto import KeyringError, mismatched_keys
+
+
+@register("data_keys")
+def data_keys_match_their_checks(
+    app_configs: Sequence[Any] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: object,
+) -> list[CheckMessage]:
+    """Return an error naming each configured key that does not match its stored check.
+
+    Runs with check, migrate and runserver. A database that cannot be read yet (not created,
+    not migrated, not reachable) is no error here: the keyring is verified again on first use.
+    """
+    from confide.clients.models import DataKeyCheck
+
+    if databases is not None and DEFAULT_DB_ALIAS not in databases:
+        return []
+    try:
+        ring = configured_keyring()
+    except KeyringError:
+        return []  # settings already refuse a malformed keyring, with its own message
+    try:
+        stored = dict(
+            DataKeyCheck.objects.filter(key_id__in=list(ring.keys)).values_list(
+                "key_id", "check_value"
+            )
+        )
+    except DatabaseError:
+        return []
+    return [
+        Error(
+            f"CONFIDE_DATA_KEYS: key {key_id!r} does not match the key {key_id!r} this database "
+            "was first used with.",
+            hint=(
+                f"Configure the original key {key_id!r}; a new key needs a new id. Values sealed "
+                "with a wrong key could never be opened with the right one, so nothing starts."
+            ),
+            id="clients.E001",
+        )
+        for key_id in mismatched_keys(ring, stored)
+    ]
