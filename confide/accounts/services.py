@@ -222,3 +222,50 @@ def staff_reactivate(
             user.is_active = True
             user.save(update_fields=["is_active"])
             _audit(request=request, actor=actor, user=user, summary="Reactivated the account")
+
+
+# The values allauth passes through the MFA adapter's encrypt() hook, per kind of authenticator.
+MFA_SECRET_FIELDS = {
+    Authenticator.Type.TOTP: ("secret",),
+    Authenticator.Type.RECOVERY_CODES: ("seed",),
+}
+MFA_SECRET_LISTS = {Authenticator.Type.RECOVERY_CODES: ("migrated_codes",)}
+
+
+def mfa_secrets_reseal() -> tuple[int, int]:
+    """Re-seal second-factor secrets with the newest data key; return (re-sealed, unopened).
+
+    Run after a new key is put first, before the old one is removed: a secret whose key is gone
+    no longer opens, and its owner could only sign in after the owner removed it.
+    """
+    from confide.accounts.adapters import mfa_secret_open, mfa_secret_seal
+    from confide.clients.sealed import keyring
+    from confide.lib.crypto import DecryptionError, key_id_of
+
+    current = keyring().current
+    done = stuck = 0
+    for pk in Authenticator.objects.filter(type__in=list(MFA_SECRET_FIELDS)).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            row = Authenticator.objects.select_for_update().get(pk=pk)
+            data = dict(row.data)
+            values = [(f, data.get(f)) for f in MFA_SECRET_FIELDS.get(row.type, ())]
+            changed = False
+            try:
+                for field, value in values:
+                    if isinstance(value, str) and key_id_of(value) != current:
+                        data[field] = mfa_secret_seal(mfa_secret_open(value))
+                        changed = True
+                for field in MFA_SECRET_LISTS.get(row.type, ()):
+                    codes = data.get(field)
+                    if isinstance(codes, list) and any(key_id_of(c) != current for c in codes):
+                        data[field] = [mfa_secret_seal(mfa_secret_open(c)) for c in codes]
+                        changed = True
+            except DecryptionError:
+                stuck += 1
+                continue
+            if changed:
+                Authenticator.objects.filter(pk=row.pk).update(data=data)
+                done += 1
+    return done, stuck

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,13 +16,15 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from confide.accounts.adapters import mfa_secret_open
 from confide.accounts.services import staff_uid
 from confide.accounts.testing import TEST_TOTP_SECRET, sign_in, totp_code
 from confide.audit.models import AuditEvent
-from confide.lib.crypto import DecryptionError
+from confide.lib.crypto import DecryptionError, Keyring, key_id_of, new_key
 
 pytestmark = pytest.mark.django_db
 
@@ -364,3 +367,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, colleague: User)
         response = client.get(path, follow=True)
         assert response.redirect_chain[-1][0].startswith(LOGIN)
     assert User.objects.filter(pk=colleague.pk, is_active=True).exists()
+
+
+def test_reseal_moves_second_factor_secrets_to_the_newest_key(
+    owner: User, settings: Settings
+) -> None:
+    old = Keyring.parse(settings.DATA_KEYS)
+    newest = "rotated"
+    settings.DATA_KEYS = Keyring(keys={newest: new_key(), **old.keys}, current=newest).format()
+
+    out = StringIO()
+    call_command("reseal_second_factors", stdout=out)
+
+    assert "2 authenticators re-sealed" in out.getvalue()
+    for row in Authenticator.objects.filter(user=owner):
+        sealed = row.data.get("secret") or row.data["seed"]
+        assert key_id_of(sealed) == newest
+    # The old key can go: the second factor still works without it.
+    ring = Keyring.parse(settings.DATA_KEYS)
+    settings.DATA_KEYS = Keyring(keys={newest: ring.keys[newest]}, current=newest).format()
+    totp = Authenticator.objects.get(user=owner, type=Authenticator.Type.TOTP)
+    assert mfa_secret_open(totp.data["secret"]) == TEST_TOTP_SECRET
