@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "confide.accounts.middleware.SessionLimitsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "confide.accounts.middleware.OfficeGuardMiddleware",
+    # A sealed record that cannot be opened gets a page naming the key id, not a server error.
+    "confide.clients.middleware.UnreadableRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -402,11 +402,22 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "office/request_list.html", context)
 
 
+def _opened(consultation: ConsultationRequest, name: str) -> str | None:
+    """Return a sealed text of the request, or None when it does not open."""
+    try:
+        return str(getattr(consultation, name))
+    except DecryptionError:
+        return None
+
+
 def _request_context(
     request: HttpRequest, consultation: ConsultationRequest, **forms: Any
 ) -> dict[str, Any]:
     tz = display_zone(request.user, consultation.clinician)
     note, note_error = "", False
+    # Read here, not in the template: a template's {% if %} would hide a value that does not open.
+    preferred_times: str | None = ""
+    close_reason: str | None = ""
     # The note is whatever the person chose to tell; it may be clinical, so a practice manager,
     # who sees contact details, does not see it.
     may_read_note = clinical_access(request.user)
@@ -415,6 +426,8 @@ def _request_context(
             note = consultation.note
         except DecryptionError:
             note_error = True
+        preferred_times = _opened(consultation, "preferred_times")
+        close_reason = _opened(consultation, "close_reason")
     appointments = list(
         consultation.appointments.select_related("appointment_type").order_by("start")
     )
@@ -438,6 +451,8 @@ def _request_context(
         "may_read_note": may_read_note,
         "note": note,
         "note_error": note_error,
+        "preferred_times": preferred_times,
+        "close_reason": close_reason,
         "appointments": appointments,
         "zone_label": zone_label(tz),
         "display_tz": tz,
