@@ -22,6 +22,7 @@ from confide.lib.env import (
     env_required,
     env_str,
 )
+from confide.lib.files import private_dir, private_file, private_write
 
 # Lets generic classes such as ModelAdmin[Article] be written at run time as mypy wants.
 django_stubs_ext.monkeypatch()
@@ -41,9 +42,8 @@ def _dev_secret_key() -> str:
     """Return a random key kept under var/, so sign-ins survive a restart of `make run`."""
     path = VAR_DIR / "dev-secret-key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        private_dir(VAR_DIR)
+        private_write(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -62,9 +62,8 @@ def _dev_data_keys() -> str:
     """Return a random data key kept under var/, so notes written in development stay readable."""
     path = VAR_DIR / "dev-data-keys"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text("dev1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        path.chmod(0o600)
+        private_dir(VAR_DIR)
+        private_write(path, "dev1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     return path.read_text().strip()
 
 
@@ -151,13 +150,31 @@ TEMPLATES = [
 ]
 
 
+def _private_sqlite_files(name: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would follow the umask, often 0644).
+
+    SQLite gives its -wal and -shm files the database file's own mode; ones left from before
+    are tightened too.
+    """
+    if name == ":memory:" or name.startswith("file:"):
+        return
+    database = Path(name)
+    if database.parent.is_dir():
+        private_file(database)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(name + suffix)
+        if companion.exists():
+            private_file(companion)
+
+
 def _database() -> dict[str, object]:
     url = env_str("DATABASE_URL")
     if not url:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        private_dir(VAR_DIR)
         url = f"sqlite:///{VAR_DIR / 'confide.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        _private_sqlite_files(str(config["NAME"]))
         # A file, not memory, so the servers and workers that tests start can share it; one per
         # test run, so two runs side by side don't trip over each other.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from confide.clients.demo import clients_demo_load
+from confide.lib.files import private_dir, private_write
 from confide.practice.demo import DEMO_USERNAME, demo_load
 from confide.practice.models import Clinician
 
@@ -36,9 +37,8 @@ class Command(BaseCommand):
             username = DEMO_USERNAME
             password = result.password or (lines[1] if len(lines) > 1 else "(unchanged)")
             secret = result.totp_secret or (lines[2] if len(lines) > 2 else "")
-            credentials.parent.mkdir(parents=True, exist_ok=True)
-            credentials.write_text(f"{username}\n{password}\n{secret}\n")
-            credentials.chmod(0o600)
+            private_dir(credentials.parent)
+            private_write(credentials, f"{username}\n{password}\n{secret}\n")
         self.stdout.write(f"Demo practice: {result.created} records added.")
         if credentials.exists():
             username, password, secret = [*credentials.read_text().split(), "", "", ""][:3]
