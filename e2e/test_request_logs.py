@@ -1,0 +1,119 @@
+"""Request log lines of real servers keep each path and lose its query string."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from e2e import servers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CANARY = "canary-7f3e-search-term"
+# An office search, the sign-in page it sends a stranger to (the search in its "next"), and a
+# page that is not there (Django's own "Not Found: /path" line).
+PATHS = [
+    f"/office/clients/?q={CANARY}",
+    f"/office/account/login/?next=/office/clients/%3Fq%3D{CANARY}",
+    f"/nowhere/?q={CANARY}",
+]
+
+
+def _visit_all(base_url: str) -> None:
+    for path in PATHS:
+        try:
+            request = urllib.request.Request(base_url + path)  # noqa: S310 - our own server
+            # Redirects are not followed: each request is one log line, as sent.
+            opener = urllib.request.build_opener(_NoRedirects())
+            with opener.open(request, timeout=30):
+                pass
+        except urllib.error.HTTPError:
+            pass
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(base_url: str) -> None:
+    deadline = time.monotonic() + servers.START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/robots.txt", timeout=2):  # noqa: S310
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("The server did not answer")
+
+
+def test_the_development_server_logs_paths_without_queries(tmp_path: Path) -> None:
+    port = _free_port()
+    log_path = tmp_path / "runserver.log"
+    argv = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    with (
+        log_path.open("w+b") as log,
+        servers.running_process(argv, env=servers.test_server_environment(), log=log),
+    ):
+        _wait_for(f"http://127.0.0.1:{port}")
+        _visit_all(f"http://127.0.0.1:{port}")
+        time.sleep(0.5)  # the last line is written after the answer is sent
+    logged = log_path.read_text()
+
+    # The lines were written, with their paths ...
+    assert '"GET /office/clients/ HTTP/1.1" 302' in logged, logged
+    assert "Not Found: /nowhere/" in logged, logged
+    # ... and nothing of the queries.
+    assert CANARY not in logged
+    assert "?q=" not in logged
+
+
+def test_gunicorn_with_the_documented_config_logs_paths_without_queries(tmp_path: Path) -> None:
+    access_log, server_log = tmp_path / "access.log", tmp_path / "server.log"
+    listener = servers._listening_socket()
+    host, port = listener.getsockname()
+    base_url = f"http://{host}:{port}"
+    # As docs/production.md starts it, with an access log asked for.
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "confide.wsgi",
+        "--config",
+        "gunicorn.conf.py",
+        "--bind",
+        f"fd://{listener.fileno()}",
+        "--workers",
+        "1",
+        "--no-control-socket",
+        "--access-logfile",
+        str(access_log),
+    ]
+    env = servers.test_server_environment()
+    with (
+        listener,
+        server_log.open("w+b") as log,
+        servers.running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
+    ):
+        listener.close()
+        servers._wait_until_answering(base_url, process, log)
+        _visit_all(base_url)
+    lines = access_log.read_text()
+
+    assert '"GET /office/clients/ HTTP/1.1" 302' in lines, lines
+    assert '"GET /nowhere/ HTTP/1.1" 404' in lines, lines
+    assert CANARY not in lines + server_log.read_text()
