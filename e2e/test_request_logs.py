@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import runpy
 import socket
 import sys
 import time
@@ -117,3 +119,18 @@ def test_gunicorn_with_the_documented_config_logs_paths_without_queries(tmp_path
     assert '"GET /office/clients/ HTTP/1.1" 302' in lines, lines
     assert '"GET /nowhere/ HTTP/1.1" 404' in lines, lines
     assert CANARY not in lines + server_log.read_text()
+
+
+def test_gunicorns_error_log_drops_query_strings_too(caplog: pytest.LogCaptureFixture) -> None:
+    config = runpy.run_path(str(servers.ROOT / "gunicorn.conf.py"))
+    error_log = logging.getLogger("gunicorn.error")
+    config["on_starting"](None)
+    try:
+        with caplog.at_level(logging.ERROR, logger="gunicorn.error"):
+            # What a worker writes when a request fails outside Django.
+            error_log.error("Error handling request %s %s", "GET", f"/office/clients/?q={CANARY}")
+    finally:
+        for added in error_log.filters[:]:
+            error_log.removeFilter(added)
+
+    assert caplog.messages == ["Error handling request GET /office/clients/"]
