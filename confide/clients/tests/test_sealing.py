@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client as HttpClient
 from pytest_django.fixtures import Settings
 
 from confide.clients import services
@@ -181,6 +182,24 @@ def test_a_safe_time_moved_to_another_person_does_not_open(therapist: User) -> N
     Person.objects.filter(pk=second.pk).update(safe_times_sealed=first.safe_times_sealed)
     with pytest.raises(DecryptionError):
         _ = Person.objects.get(pk=second.pk).safe_times
+
+
+def test_the_office_shows_and_changes_a_persons_safe_times_sealed(
+    client_: Client, owner: User, signed_in: Callable[..., HttpClient]
+) -> None:
+    person = client_.people.get()
+    url = f"/office/clients/{client_.uid}/people/{person.pk}/"
+    http = signed_in(owner)
+    assert 'value="after 9 pm"' in http.get(url).content.decode()
+
+    too_long = http.post(url, {"name": "Sam", "safe_times": "x" * 201})
+    assert too_long.status_code == 400
+    response = http.post(url, {"name": "Sam", "safe_times": "weekends only"})
+
+    assert response.status_code == 302
+    person = Person.objects.get(pk=person.pk)
+    assert person.safe_times == "weekends only"
+    assert "weekends" not in _raw_row(Person, person.pk)
 
 
 # Note text bound to its kind, template, client and signed state

@@ -8,13 +8,15 @@ from confide.lib.crypto import (
     DecryptionError,
     Keyring,
     KeyringError,
+    key_check,
     key_id_of,
+    mismatched_keys,
     new_key,
     open_sealed,
     seal,
 )
 
-K1, K2 = new_key(), new_key()
+K1, K2, WRONG = new_key(), new_key(), new_key()
 
 
 def _ring(*ids: str) -> Keyring:
@@ -99,3 +101,49 @@ def test_keyring_reads_and_writes_its_text_form() -> None:
 def test_keyring_rejects_bad_configuration(text: str, message: str) -> None:
     with pytest.raises(KeyringError, match=message):
         Keyring.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("configured", "checked_with", "wrong"),
+    [
+        ({"k1": K1}, {"k1": K1}, []),
+        ({"k1": K1}, {}, []),  # never seen: nothing to compare with yet
+        ({"k1": WRONG}, {"k1": K1}, ["k1"]),
+        ({"k2": K2, "k1": WRONG}, {"k1": K1, "k2": K2}, ["k1"]),
+        ({"k2": WRONG, "k1": WRONG}, {"k1": K1, "k2": K2}, ["k2", "k1"]),
+        ({"k1": K1}, {"k2": K2}, []),  # a retired key's check is no concern
+    ],
+)
+def test_a_key_whose_bytes_differ_from_its_check_is_named(
+    configured: dict[str, bytes], checked_with: dict[str, bytes], wrong: list[str]
+) -> None:
+    checks = {
+        key_id: key_check(Keyring(keys={key_id: key}, current=key_id), key_id)
+        for key_id, key in checked_with.items()
+    }
+    ring = Keyring(keys=configured, current=next(iter(configured)))
+    assert mismatched_keys(ring, checks) == wrong
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "",
+        "not a sealed value",
+        key_check(Keyring(keys={"k2": K1}, current="k2"), "k2"),  # made for another key id
+    ],
+)
+def test_a_check_that_is_not_this_keys_counts_as_a_mismatch(check: str) -> None:
+    assert mismatched_keys(Keyring(keys={"k1": K1}, current="k1"), {"k1": check}) == ["k1"]
+
+
+@pytest.mark.parametrize(
+    ("ring", "key_id"),
+    [(("k1",), "k1"), (("k2",), "k1")],  # a wrong record, and a key gone from the ring
+)
+def test_a_value_that_does_not_open_names_its_key_id(ring: tuple[str, ...], key_id: str) -> None:
+    sealed = seal("text", context="c", keyring=_ring("k1"))
+    with pytest.raises(DecryptionError) as raised:
+        open_sealed(sealed, context="other", keyring=_ring(*ring))
+    assert raised.value.key_id == key_id
+    assert "text" not in str(raised.value)
