@@ -12,7 +12,9 @@ from confide.audit.models import AuditEvent
 GUIDE = "See 'Database roles' in docs/production.md: run the app as a role that does not own it."
 
 
-@register(Tags.security, Tags.database, deploy=True)
+# Not tagged "database": those run only when asked for by --database, and the point is that a
+# plain `check --deploy` on a production machine says so.
+@register(Tags.security, deploy=True)
 def check_audit_log_owner(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Warn when the database user the app runs as owns the audit table or may rewrite it."""
     if connection.vendor != "postgresql":

@@ -1,0 +1,62 @@
+"""Events recorded before the chain existed are chained by the migration, trigger and all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from confide.audit.models import AuditEvent
+from confide.audit.services import audit_chain_verify, audit_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("audit", "0002_append_only")]
+AFTER = [("audit", "0005_chain_required")]
+
+
+def migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor
+
+
+def test_it_chains_the_events_already_in_the_log_in_the_order_they_were_recorded() -> None:
+    old_apps = migrate(BEFORE).loader.project_state(BEFORE).apps
+    OldEvent = old_apps.get_model("audit", "AuditEvent")
+    recorded = [
+        OldEvent.objects.create(
+            actor_name="therapist",
+            action="view",
+            target_type="client",
+            target_uid=uuid.uuid4(),
+            summary=f"record opened {n}",
+        ).pk
+        for n in range(3)
+    ]
+    # The old trigger is in place before the migration, as on a real install.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET summary = 'rewritten'")
+
+    migrate(AFTER)
+
+    chained = list(AuditEvent.objects.order_by("sequence").values_list("pk", "sequence"))
+    assert chained == [(pk, n + 1) for n, pk in enumerate(recorded)]
+    assert audit_chain_verify(now=dt.datetime.now(dt.UTC)).count == 3
+    later = audit_record(
+        request=None,
+        actor=None,
+        action=AuditEvent.Action.VIEW,
+        target_type="client",
+        target_uid=uuid.uuid4(),
+        client_uid=None,
+    )
+    assert later.sequence == 4
+    assert audit_chain_verify(now=dt.datetime.now(dt.UTC)).intact
+    # And the trigger is back.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET summary = 'rewritten'")
