@@ -10,6 +10,7 @@ from typing import Any
 import allauth.account.admin
 import allauth.mfa.admin
 from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -31,7 +32,7 @@ from confide.accounts.services import (
     staff_role_assign,
     staff_second_factor_remove,
 )
-from confide.accounts.sessions import has_second_factor
+from confide.accounts.sessions import has_second_factor, password_recently_proven
 
 
 @admin.register(StaffProfile)
@@ -134,6 +135,9 @@ class StaffUserAdmin(auth_admin.UserAdmin[User]):
         service: Callable[..., object],
         done: Callable[[User, object], str],
     ) -> None:
+        if not password_recently_proven(request):
+            # allauth's middleware asks for the password, then sends the same action again.
+            raise ReauthenticationRequired
         for user in queryset:
             try:
                 result = service(request=request, actor=request.user, user=user)

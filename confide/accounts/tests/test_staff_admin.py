@@ -74,7 +74,7 @@ def test_it_refuses_a_secret_stored_in_clear(owner: User) -> None:
 def test_the_admin_never_shows_a_second_factor_secret(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     rows = Authenticator.objects.filter(user=colleague)
     assert rows.count() == 2
     for row in rows:
@@ -92,7 +92,7 @@ def test_the_admin_never_shows_a_second_factor_secret(
 def test_the_admin_cannot_change_or_add_an_authenticator(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     totp = Authenticator.objects.get(user=colleague, type=Authenticator.Type.TOTP)
     before = dict(totp.data)
 
@@ -136,7 +136,7 @@ def test_the_migration_seals_secrets_stored_in_clear_once(stranger: User) -> Non
 def test_the_owner_cannot_set_another_persons_password(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     before = User.objects.get(pk=colleague.pk).password
 
     page = client.get(user_page(colleague, "password/"))
@@ -153,7 +153,7 @@ def test_the_owner_cannot_set_another_persons_password(
 def test_the_change_form_has_no_password_link_or_editable_address(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     html = client.get(user_page(colleague)).content.decode()
     assert user_page(colleague, "password/") not in html
     assert 'href="../password/"' not in html
@@ -164,7 +164,7 @@ def test_the_change_form_has_no_password_link_or_editable_address(
 
 
 def test_ones_own_password_changes_on_the_account_page(client: Client, owner: User) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     response = client.get(user_page(owner, "password/"))
     assert response.status_code == 302
     assert response["Location"] == "/office/account/password/change/"
@@ -173,7 +173,7 @@ def test_ones_own_password_changes_on_the_account_page(client: Client, owner: Us
 def test_addresses_cannot_be_added_to_someone_elses_account(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     response = client.post(
         "/office/admin/account/emailaddress/add/",
         {"user": str(colleague.pk), "email": "owner@example.org", "verified": "on"},
@@ -188,7 +188,7 @@ def test_addresses_cannot_be_added_to_someone_elses_account(
 def test_it_emails_a_reset_link_to_the_person_alone(
     client: Client, owner: User, colleague: User
 ) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     mail.outbox.clear()
 
     html = run_action(client, "send_password_reset", colleague)
@@ -220,7 +220,7 @@ def test_it_sends_no_link_to_an_account_without_an_address(
     client: Client, owner: User, colleague: User
 ) -> None:
     User.objects.filter(pk=colleague.pk).update(email="")
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     mail.outbox.clear()
 
     html = run_action(client, "send_password_reset", colleague)
@@ -237,7 +237,7 @@ def test_it_removes_a_second_factor_audits_and_tells_the_person(
     client: Client, owner: User, colleague: User, signed_in: object
 ) -> None:
     their_session = sign_in(Client(), colleague)
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     mail.outbox.clear()
 
     html = run_action(client, "remove_second_factor", colleague)
@@ -253,7 +253,7 @@ def test_it_removes_a_second_factor_audits_and_tells_the_person(
 
 
 def test_the_owner_changes_their_own_sign_in_elsewhere(client: Client, owner: User) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
 
     html = run_action(client, "remove_second_factor", owner)
 
@@ -275,7 +275,7 @@ def test_it_never_deletes_an_account_with_audit_history(
         target_uid=staff_uid(owner),
         client_uid=None,
     )
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
 
     page = client.get(user_page(colleague, "delete/"), follow=True)
     confirmed = client.post(user_page(colleague, "delete/"), {"post": "yes"})
@@ -298,7 +298,7 @@ def test_it_deactivates_ends_sessions_and_audits(
 ) -> None:
     their_session = sign_in(Client(), colleague)
     assert their_session.get("/office/").status_code == 200
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
 
     html = run_action(client, "deactivate", colleague)
 
@@ -311,7 +311,7 @@ def test_it_deactivates_ends_sessions_and_audits(
 
 
 def test_a_deactivated_person_cannot_sign_in(client: Client, owner: User, colleague: User) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     run_action(client, "deactivate", colleague)
     assert not User.objects.get(pk=colleague.pk).is_active
 
@@ -323,7 +323,7 @@ def test_a_deactivated_person_cannot_sign_in(client: Client, owner: User, collea
 
 
 def test_reactivating_lets_them_sign_in_again(client: Client, owner: User, colleague: User) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     run_action(client, "deactivate", colleague)
     run_action(client, "reactivate", colleague)
 
@@ -332,7 +332,7 @@ def test_reactivating_lets_them_sign_in_again(client: Client, owner: User, colle
 
 
 def test_the_owner_cannot_deactivate_themselves(client: Client, owner: User) -> None:
-    client.force_login(owner)
+    sign_in(client, owner, fresh_password=True)
     run_action(client, "deactivate", owner)
     assert User.objects.get(pk=owner.pk).is_active
 
@@ -388,3 +388,21 @@ def test_reseal_moves_second_factor_secrets_to_the_newest_key(
     settings.DATA_KEYS = Keyring(keys={newest: ring.keys[newest]}, current=newest).format()
     totp = Authenticator.objects.get(user=owner, type=Authenticator.Type.TOTP)
     assert mfa_secret_open(totp.data["secret"]) == TEST_TOTP_SECRET
+
+
+def test_the_staff_actions_ask_for_the_password_again(
+    client: Client, owner: User, colleague: User
+) -> None:
+    sign_in(client, owner)
+
+    response = client.post(USERS, {"action": "deactivate", "_selected_action": [str(colleague.pk)]})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/office/account/reauthenticate/")
+    assert User.objects.get(pk=colleague.pk).is_active
+    assert staff_events(colleague) == []
+
+    # Once the password is typed, the same action goes ahead.
+    client.post(response["Location"], {"password": "owner-password-123"}, follow=True)
+    assert not User.objects.get(pk=colleague.pk).is_active
+    assert staff_events(colleague) == ["Deactivated the account"]
