@@ -79,7 +79,9 @@ def test_a_booking_stores_the_name_without_an_override(
     )
 
     assert booked.status_code == 302
-    assert Appointment.objects.get().consultation.name == "Sam Lee"
+    consultation_request = Appointment.objects.get().consultation
+    assert consultation_request is not None
+    assert consultation_request.name == "Sam Lee"
 
 
 @pytest.mark.parametrize(
