@@ -143,6 +143,7 @@ def run_gunicorn(
     threads: int,
     app: str = "confide.wsgi",
     access_log: Path | None = None,
+    access_log_format: str | None = ACCESS_LOG_FORMAT,
     server_log: Path | None = None,
 ) -> Iterator[str]:
     """Serve ``app`` with gunicorn on a free loopback port and yield its base URL.
@@ -150,7 +151,8 @@ def run_gunicorn(
     ``env`` is laid over this process's environment: start from
     ``test_server_environment()`` to serve the test database. With ``access_log``, each
     request is written there as "<worker pid> <method> <path> <status>", so a test can see
-    which processes served it. With ``server_log``, everything the server prints (its error log
+    which processes served it; with ``access_log_format=None`` the lines are as the project's
+    gunicorn.conf.py, which the production guide documents, writes them. With ``server_log``, everything the server prints (its error log
     and the application's log) is kept in that file.
     """
     listener = _listening_socket()
@@ -176,7 +178,9 @@ def run_gunicorn(
         "60",
     ]
     if access_log is not None:
-        argv += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
+        argv += ["--access-logfile", str(access_log)]
+    if access_log is not None and access_log_format is not None:
+        argv += ["--access-logformat", access_log_format]
     with (
         listener,
         server_log.open("w+b") if server_log is not None else tempfile.TemporaryFile() as log,

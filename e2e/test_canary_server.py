@@ -124,7 +124,12 @@ def test_the_canary_rests_in_no_table_and_in_no_server_log(
 
     env = servers.test_server_environment()
     with servers.run_gunicorn(
-        env=env, workers=1, threads=2, access_log=access_log, server_log=server_log
+        env=env,
+        workers=1,
+        threads=2,
+        access_log=access_log,
+        access_log_format=None,  # as gunicorn.conf.py, the documented configuration, writes it
+        server_log=server_log,
     ) as base_url:
         visitor = Visitor(base_url)
         assert visitor.get("/book/ask/").status == 200
