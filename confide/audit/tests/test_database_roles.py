@@ -113,7 +113,7 @@ def install() -> Iterator[Install]:
 
 
 def connect(install: Install, role: str, password: str) -> psycopg.Connection:
-    host = settings.DATABASES["default"].get("HOST") or "127.0.0.1"
+    host = str(settings.DATABASES["default"].get("HOST") or "127.0.0.1")
     return psycopg.connect(
         host=host, port=_port(), dbname=install.app, user=role, password=password, autocommit=True
     )
