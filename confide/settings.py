@@ -382,6 +382,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # checked at startup by the notifications app (see confide/notifications/texts.py).
 TEXT_MESSAGES_URL = env_str("TEXT_MESSAGES_URL", "outbox:")
 
+# Error reports show no form field, local variable or query string (clinical text may be in any).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "confide.reporting.ClinicalTextReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
