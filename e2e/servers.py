@@ -152,8 +152,8 @@ def run_gunicorn(
     ``test_server_environment()`` to serve the test database. With ``access_log``, each
     request is written there as "<worker pid> <method> <path> <status>", so a test can see
     which processes served it; with ``access_log_format=None`` the lines are as the project's
-    gunicorn.conf.py, which the production guide documents, writes them. With ``server_log``, everything the server prints (its error log
-    and the application's log) is kept in that file.
+    gunicorn.conf.py, which the production guide documents, writes them. With ``server_log``,
+    everything the server prints (its error log and the application's log) is kept there.
     """
     listener = _listening_socket()
     host, port = listener.getsockname()

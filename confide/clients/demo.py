@@ -32,10 +32,11 @@ def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -
         may_call=True,
         voicemail_ok=False,
         may_name_practice=False,
-        safe_times="weekdays after 6 pm",
         time_zone="America/New_York",
-        preferred_times="Tuesday or Thursday evenings",
     )
+    # Sealed fields are set after the row has its uid, which their seal is bound to.
+    request.safe_times = "weekdays after 6 pm"
+    request.preferred_times = "Tuesday or Thursday evenings"
     request.note = "I'm not sure where to start."
     request.save()
     ConsultationRequest.objects.create(
