@@ -1,11 +1,11 @@
-"""Error reports that never carry what a person typed: no form field or local variable."""
+"""Error reports that never carry what a person typed: no form field, local or query value."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 HIDDEN = "(hidden: may hold clinical text)"
 
@@ -37,3 +37,20 @@ class ClinicalTextReporterFilter(SafeExceptionReporterFilter):
             if key in meta:
                 meta[key] = HIDDEN
         return meta
+
+
+class ClinicalTextExceptionReporter(ExceptionReporter):
+    """Show the address without its query, and a query's parameter names without values.
+
+    Office searches are for people's names, and a form kept across the password prompt is
+    resumed with a one-time nonce in the query.
+    """
+
+    def get_traceback_data(self) -> dict[str, Any]:
+        data = super().get_traceback_data()
+        request = self.request
+        if request is not None:
+            data["request_GET_items"] = [(name, HIDDEN) for name in request.GET]
+            host = request._get_raw_host()  # type: ignore[attr-defined]
+            data["request_insecure_uri"] = f"{request.scheme}://{host}{request.path}"
+        return data

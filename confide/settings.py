@@ -384,6 +384,7 @@ TEXT_MESSAGES_URL = env_str("TEXT_MESSAGES_URL", "outbox:")
 
 # Error reports show no form field, local variable or query string (clinical text may be in any).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "confide.reporting.ClinicalTextReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "confide.reporting.ClinicalTextExceptionReporter"
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from confide.accounts.sessions import (
     second_factor_satisfied,
     session_problem,
 )
+from confide.accounts.suspended import post_forget_stale
 
 # What a signed-in staff member without a second factor may still open.
 BEFORE_SECOND_FACTOR = frozenset(
@@ -56,6 +57,7 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            post_forget_stale(request)
             problem = session_problem(request)
             if problem is not None:
                 logout(request)

@@ -62,18 +62,19 @@ def post_suspend(request: HttpRequest, *, now: float | None = None) -> str | Non
 def post_resume(request: HttpRequest, nonce: str, *, now: float | None = None) -> QueryDict | None:
     """Take back the POST suspended on this page with this nonce, or None.
 
-    The sealed copy leaves the session whatever the outcome: it is replayed at most once.
-    None when there is none, when it belongs to another page or nonce, when it is older than
-    the staff idle limit, or when it does not open (another user, or tampered with).
+    Once asked for on its own page, the sealed copy leaves the session whatever the outcome: it
+    is replayed at most once. None when there is none, when it belongs to another page (it
+    stays) or nonce, when it is older than the staff idle limit, or when it does not open
+    (another user, or tampered with).
     """
-    kept = request.session.pop(SUSPENDED_POST_KEY, None)
-    if not isinstance(kept, dict) or not nonce:
+    kept = request.session.get(SUSPENDED_POST_KEY)
+    if not isinstance(kept, dict) or not nonce or kept.get("path") != request.path:
+        # Another page's form stays kept for its own page.
         return None
+    del request.session[SUSPENDED_POST_KEY]
     moment = time.time() if now is None else now
     at = float(kept.get("at", 0))
-    if kept.get("path") != request.path or not secrets.compare_digest(
-        str(kept.get("nonce", "")), nonce
-    ):
+    if not secrets.compare_digest(str(kept.get("nonce", "")), nonce):
         return None
     if moment - at > settings.STAFF_SESSION_IDLE_SECONDS:
         return None
@@ -91,3 +92,15 @@ def request_as_post(request: HttpRequest, data: QueryDict) -> HttpRequest:
     request.POST = data  # type: ignore[assignment]
     request._files = MultiValueDict()  # type: ignore[attr-defined]
     return request
+
+
+def post_forget_stale(request: HttpRequest, *, now: float | None = None) -> None:
+    """Drop a kept form nobody came back for within the staff idle limit."""
+    kept = request.session.get(SUSPENDED_POST_KEY)
+    if kept is None:
+        return
+    moment = time.time() if now is None else now
+    if not isinstance(kept, dict) or moment - float(kept.get("at", 0)) > (
+        settings.STAFF_SESSION_IDLE_SECONDS
+    ):
+        del request.session[SUSPENDED_POST_KEY]

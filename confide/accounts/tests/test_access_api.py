@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.test import Client
+from django.http import HttpRequest
+from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
 
 from confide.accounts.access import (
@@ -20,7 +21,7 @@ from confide.accounts.access import (
 )
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import AUTH_RECORDS_KEY
-from confide.accounts.suspended import SUSPENDED_POST_KEY
+from confide.accounts.suspended import SUSPENDED_POST_KEY, post_forget_stale, post_resume
 from confide.accounts.testing import sign_in
 from confide.practice.models import Clinician
 
@@ -176,20 +177,55 @@ def test_a_kept_form_is_not_replayed_with_another_nonce(owner: User) -> None:
     assert SUSPENDED_POST_KEY not in _session_rows_text()
 
 
-def test_a_kept_form_older_than_the_idle_limit_is_dropped(owner: User, settings: Settings) -> None:
+def _request_with_session(client: Client, user: User, path: str) -> HttpRequest:
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = client.session
+    return request
+
+
+def test_a_kept_form_older_than_the_idle_limit_is_not_replayed(
+    owner: User, settings: Settings
+) -> None:
     client = sign_in(Client(), owner)
-    prompt = client.post(SENSITIVE, {"what": "stale"})["Location"]
+    client.post(SENSITIVE, {"what": "stale"})
+    request = _request_with_session(client, owner, SENSITIVE)
+    kept = dict(request.session[SUSPENDED_POST_KEY])
+    limit = settings.STAFF_SESSION_IDLE_SECONDS
+
+    late = post_resume(request, kept["nonce"], now=kept["at"] + limit + 1)
+    request.session[SUSPENDED_POST_KEY] = kept
+    in_time = post_resume(request, kept["nonce"], now=kept["at"] + limit - 1)
+
+    assert late is None
+    assert in_time is not None
+    assert in_time["what"] == "stale"
+
+
+def test_a_kept_form_nobody_came_back_for_leaves_the_session(
+    owner: User, settings: Settings
+) -> None:
+    client = sign_in(Client(), owner)
+    client.post(SENSITIVE, {"what": "abandoned"})
+    request = _request_with_session(client, owner, "/office/")
+    at = request.session[SUSPENDED_POST_KEY]["at"]
+
+    post_forget_stale(request, now=at + settings.STAFF_SESSION_IDLE_SECONDS - 1)
+    assert SUSPENDED_POST_KEY in request.session
+    post_forget_stale(request, now=at + settings.STAFF_SESSION_IDLE_SECONDS + 1)
+    assert SUSPENDED_POST_KEY not in request.session
+
+
+def test_a_resume_on_another_page_leaves_the_kept_form_for_its_own(owner: User) -> None:
+    client = sign_in(Client(), owner)
+    prompt = client.post(SENSITIVE, {"what": "mine"})["Location"]
     back = client.post(prompt, {"password": "owner-password-123"})["Location"]
-    session = client.session
-    session[SUSPENDED_POST_KEY] = {
-        **session[SUSPENDED_POST_KEY],
-        "at": session[SUSPENDED_POST_KEY]["at"] - settings.STAFF_SESSION_IDLE_SECONDS - 1,
-    }
-    session.save()
+    nonce = back.split("resume=", 1)[1]
+    elsewhere = _request_with_session(client, owner, "/office/test/owners-only/")
 
-    page = client.get(back)
-
-    assert page.content == b"opened with GET: "
+    assert post_resume(elsewhere, nonce) is None
+    assert SUSPENDED_POST_KEY in elsewhere.session
+    assert client.get(back).content == b"opened with POST: mine"
 
 
 def test_a_kept_form_does_not_open_for_another_user(owner: User, colleague: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+from collections.abc import Callable
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -21,7 +22,13 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from confide.accounts.adapters import mfa_secret_open
-from confide.accounts.services import staff_uid
+from confide.accounts.services import (
+    StaffAdminError,
+    staff_deactivate,
+    staff_password_reset_send,
+    staff_second_factor_remove,
+    staff_uid,
+)
 from confide.accounts.testing import TEST_TOTP_SECRET, sign_in, totp_code
 from confide.audit.models import AuditEvent
 from confide.lib.crypto import DecryptionError, Keyring, key_id_of, new_key
@@ -340,26 +347,59 @@ def test_the_owner_cannot_deactivate_themselves(client: Client, owner: User) -> 
 # Who may do any of it
 
 
-@pytest.mark.parametrize("who", ["practice_manager", "colleague", "stranger"])
+@pytest.mark.parametrize(
+    ("who", "refused"),
+    [
+        # The manager works in the admin but has no rights over accounts.
+        ("practice_manager", 403),
+        # Clinicians and strangers are not admin staff at all: the admin asks them to sign in.
+        ("colleague", 302),
+        ("stranger", 302),
+    ],
+)
 def test_no_one_but_the_owner_reaches_the_staff_actions(
-    client: Client, who: str, request: pytest.FixtureRequest, owner: User, colleague: User
+    client: Client,
+    who: str,
+    refused: int,
+    request: pytest.FixtureRequest,
+    owner: User,
+    colleague: User,
 ) -> None:
     user: User = request.getfixturevalue(who)
+    sign_in(client, user, second_factor=who != "stranger", fresh_password=True)
     target = owner if who == "colleague" else colleague
-    client.force_login(user)
     mail.outbox.clear()
 
     listing = client.get(USERS)
-    for action in ["send_password_reset", "remove_second_factor", "deactivate"]:
+    actions = [
         client.post(USERS, {"action": action, "_selected_action": [str(target.pk)]})
+        for action in ["send_password_reset", "remove_second_factor", "deactivate"]
+    ]
     password = client.get(user_page(target, "password/"))
 
-    assert listing.status_code in {302, 403}
-    assert password.status_code in {302, 403}
+    assert [r.status_code for r in [listing, *actions, password]] == [refused] * 5
     assert User.objects.get(pk=target.pk).is_active
     assert Authenticator.objects.filter(user=target).count() == 2
     assert mail.outbox == []
     assert staff_events(target) == []
+
+
+@pytest.mark.parametrize("who", ["practice_manager", "colleague"])
+@pytest.mark.parametrize(
+    "service", [staff_password_reset_send, staff_second_factor_remove, staff_deactivate]
+)
+def test_the_services_refuse_anyone_but_the_owner(
+    who: str, service: Callable[..., object], request: pytest.FixtureRequest, owner: User
+) -> None:
+    actor: User = request.getfixturevalue(who)
+
+    with pytest.raises(StaffAdminError, match="Only the practice owner"):
+        service(request=None, actor=actor, user=owner)
+
+    assert User.objects.get(pk=owner.pk).is_active
+    assert Authenticator.objects.filter(user=owner).count() == 2
+    assert mail.outbox == []
+    assert staff_events(owner) == []
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client, colleague: User) -> None:
