@@ -12,7 +12,13 @@ from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
-from confide.office.tests.test_schedule_fixtures import demo_clinician, request_for
+from confide.office.tests.test_schedule_fixtures import (
+    book,
+    client_of,
+    demo_clinician,
+    request_for,
+    utc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +97,18 @@ def test_the_admins_list_of_requests_records_no_opening(
     assert signed_in(owner).get("/office/admin/clients/consultationrequest/").status_code == 200
 
     assert _views() == []
+
+
+def test_opening_a_clients_appointment_in_the_admin_is_recorded(
+    demo: None, signed_in: SignIn, owner: User
+) -> None:
+    client = client_of(demo_clinician())
+    appointment = book(client, utc("2027-03-15T14:00"))
+
+    page = signed_in(owner).get(f"/office/admin/scheduling/appointment/{appointment.pk}/change/")
+
+    assert page.status_code == 200
+    [event] = _views()
+    assert (event.target_type, event.target_uid) == ("client", client.uid)
+    assert event.client_uid == client.uid
+    assert "admin" in event.summary
