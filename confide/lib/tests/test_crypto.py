@@ -11,12 +11,12 @@ from confide.lib.crypto import (
     key_check,
     key_id_of,
     mismatched_keys,
-    new_key,
     open_sealed,
     seal,
 )
 
-K1, K2, WRONG = new_key(), new_key(), new_key()
+# Fixed keys: parametrized ids show them, and parallel test workers must collect the same ids.
+K1, K2, WRONG = bytes(range(32)), bytes(range(32, 64)), bytes(range(64, 96))
 
 
 def _ring(*ids: str) -> Keyring:
@@ -132,6 +132,7 @@ def test_a_key_whose_bytes_differ_from_its_check_is_named(
         "not a sealed value",
         key_check(Keyring(keys={"k2": K1}, current="k2"), "k2"),  # made for another key id
     ],
+    ids=["empty", "not sealed", "another key id"],
 )
 def test_a_check_that_is_not_this_keys_counts_as_a_mismatch(check: str) -> None:
     assert mismatched_keys(Keyring(keys={"k1": K1}, current="k1"), {"k1": check}) == ["k1"]
