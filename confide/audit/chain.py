@@ -7,6 +7,7 @@ that key's id, so a log can outlive a key rotation (see docs/decisions/0008).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -94,24 +95,50 @@ class StoredEvent:
 class Finding:
     """The first thing wrong with a chain: which event, and how."""
 
-    problem: str  # changed, missing, reordered or unverifiable
+    problem: str  # changed, missing or reordered
     sequence: int
     event_id: int | None
     detail: str
 
 
 @dataclass(frozen=True)
-class Report:
-    """What a verification found: events checked, where the chain ends, the first bad event."""
+class Stretch:
+    """Consecutive events hashed with a data key that is not configured: placed, not checked."""
 
-    count: int
-    last_sequence: int
+    first: int
+    last: int
+    key_id: str
+    event_id: int  # the first event's
+
+    def describe(self) -> str:
+        return f"{_events(self.first, self.last)} (data key {self.key_id!r})"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Where an earlier verification found the log to end, and that event's hash."""
+
+    sequence: int
+    hash: str  # empty when the earlier run did not keep it
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a verification found: events checked in full, where the chain ends, what is wrong."""
+
+    count: int  # events whose hash was checked; those in unverifiable stretches are not
+    last_sequence: int  # the last event in its place, whether its hash was checked or not
     last_hash: str
     finding: Finding | None
+    unverifiable: tuple[Stretch, ...] = ()
+
+    @property
+    def broken(self) -> bool:
+        return self.finding is not None
 
     @property
     def intact(self) -> bool:
-        return self.finding is None
+        return self.finding is None and not self.unverifiable
 
 
 # How far from its place a moved event is looked for, in events, when telling "moved" apart
@@ -134,8 +161,12 @@ def _moved_from(event: StoredEvent, key: bytes) -> int | None:
     return None
 
 
+def _events(first: int, last: int) -> str:
+    return f"event #{first}" if first == last else f"events #{first} to #{last}"
+
+
 def _gone(first: int, last: int) -> str:
-    return f"event #{first} is gone" if first == last else f"events #{first} to #{last} are gone"
+    return f"{_events(first, last)} {'is' if first == last else 'are'} gone"
 
 
 def _with_sequence(fields: EventFields, sequence: int) -> EventFields:
@@ -148,15 +179,23 @@ def verify(
     keyring: Keyring,
     head_sequence: int | None,
     sequence_of_hash: Callable[[str], int | None],
+    seen: Seen | None = None,
 ) -> Report:
     """Check events in sequence order; stop at the first one that was changed, removed or moved.
 
     ``head_sequence`` is where the chain head says the log ends (None when there is no head),
-    so that events removed from the end are found too. ``sequence_of_hash`` names the event a
-    stored hash belongs to, for saying where a moved event really belongs.
+    and ``seen`` where an earlier verification found it to end, so that events removed from the
+    end are found too. ``sequence_of_hash`` names the event a stored hash belongs to, for saying
+    where a moved event really belongs. Events hashed with a key that is not in ``keyring`` are
+    reported as stretches and the walk goes on: their place and links are still checked.
     """
     count, expected, previous = 0, 1, GENESIS
-    keys: dict[str, bytes] = {}
+    keys: dict[str, bytes | None] = {}
+    stretches: list[Stretch] = []
+
+    def report(finding: Finding | None) -> Report:
+        return Report(count, expected - 1, previous, finding, tuple(stretches))
+
     for event in events:
         sequence = event.fields.sequence
         if sequence != expected:
@@ -165,38 +204,56 @@ def verify(
             else:
                 gone = _gone(expected, sequence - 1)
                 finding = Finding("missing", expected, None, f"{gone}; the next is #{sequence}")
-            return Report(count, expected - 1, previous, finding)
+            return report(finding)
         key_id = event.fields.key_id
         if key_id not in keys:
             try:
                 keys[key_id] = chain_key(keyring, key_id)
             except ChainKeyMissing:
-                detail = f"hashed with data key {key_id!r}, which is not configured"
-                finding = Finding("unverifiable", sequence, event.event_id, detail)
-                return Report(count, expected - 1, previous, finding)
+                keys[key_id] = None
         key = keys[key_id]
-        own = link(key=key, previous=event.previous_hash, fields=event.fields)
-        if not hmac.compare_digest(own, event.hash):
-            moved = _moved_from(event, key)
-            if moved is not None:
-                detail = f"it was hashed as event #{moved}"
-                finding = Finding("reordered", sequence, event.event_id, detail)
-            else:
-                detail = "its content no longer matches its hash"
-                finding = Finding("changed", sequence, event.event_id, detail)
-            return Report(count, expected - 1, previous, finding)
+        if key is not None:
+            own = link(key=key, previous=event.previous_hash, fields=event.fields)
+            if not hmac.compare_digest(own, event.hash):
+                moved = _moved_from(event, key)
+                if moved is not None:
+                    detail = f"it was hashed as event #{moved}"
+                    finding = Finding("reordered", sequence, event.event_id, detail)
+                else:
+                    detail = "its content no longer matches its hash"
+                    finding = Finding("changed", sequence, event.event_id, detail)
+                return report(finding)
         if not hmac.compare_digest(event.previous_hash, previous):
             before = sequence_of_hash(event.previous_hash)
             where = f"event #{before}" if before is not None else "an event not in the log"
             detail = f"it follows {where}, not event #{sequence - 1}"
-            return Report(
-                count,
-                expected - 1,
-                previous,
-                Finding("reordered", sequence, event.event_id, detail),
+            return report(Finding("reordered", sequence, event.event_id, detail))
+        if (
+            seen is not None
+            and seen.hash
+            and sequence == seen.sequence
+            and not hmac.compare_digest(event.hash, seen.hash)
+        ):
+            detail = (
+                f"an earlier verification saw another event #{sequence}: the log was cut back "
+                "at or before it and has gone on since"
             )
-        count, expected, previous = count + 1, expected + 1, event.hash
-    if head_sequence is not None and head_sequence > count:
-        detail = f"{_gone(expected, head_sequence)} from the end of the log"
-        return Report(count, count, previous, Finding("missing", expected, None, detail))
-    return Report(count, count, previous, None)
+            return report(Finding("missing", sequence, event.event_id, detail))
+        if key is not None:
+            count += 1
+        elif stretches and stretches[-1].last == sequence - 1 and stretches[-1].key_id == key_id:
+            stretches[-1] = dataclasses.replace(stretches[-1], last=sequence)
+        else:
+            stretches.append(Stretch(sequence, sequence, key_id, event.event_id))
+        # An unverifiable event's stored hash is still what the next event must link to.
+        expected, previous = expected + 1, event.hash
+    end = expected - 1
+    claimed = max(head_sequence or 0, seen.sequence if seen is not None else 0)
+    if claimed > end:
+        detail = f"{_gone(expected, claimed)} from the end of the log"
+        if seen is not None and seen.sequence > end:
+            detail += (
+                f"; the log ends before event #{seen.sequence} that an earlier verification saw"
+            )
+        return report(Finding("missing", expected, None, detail))
+    return report(None)

@@ -41,6 +41,9 @@ class AuditChainHead(models.Model):
 
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
+    rebuilt_at = models.DateTimeField(
+        null=True, help_text="When the head was found missing and rebuilt from the last event."
+    )
 
     def __str__(self) -> str:
         return f"audit chain head #{self.sequence}"
@@ -59,6 +62,9 @@ class AuditChainHead(models.Model):
             defaults={
                 "sequence": last.sequence if last else 0,
                 "hash": last.hash if last else GENESIS,
+                # Rebuilt from whatever is last, the head can no longer tell that events were
+                # cut from the end: the next verification says so.
+                "rebuilt_at": timezone.now() if last else None,
             },
         )
         return cls.objects.select_for_update().get(pk=1)
@@ -152,25 +158,42 @@ class AuditEvent(models.Model):
 
 
 class AuditVerification(models.Model):
-    """One run of ``audit_verify``: when, how many events, and the first bad one if any."""
+    """One run of ``audit_verify``: when, how many events, and what it found wrong if anything."""
 
     class Problem(models.TextChoices):
         CHANGED = "changed", "Changed"
         MISSING = "missing", "Missing"
         REORDERED = "reordered", "Reordered"
+        # Runs before unverifiable stretches were told apart from breaks recorded them so.
         UNVERIFIABLE = "unverifiable", "Key not configured"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    intact = models.BooleanField()
-    count = models.PositiveBigIntegerField(help_text="Events checked.")
+    intact = models.BooleanField(help_text="Every event in place and its hash checked.")
+    count = models.PositiveBigIntegerField(help_text="Events whose hash was checked.")
     last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the last event in place, for the next run."
+    )
     problem = models.CharField(max_length=12, choices=Problem, blank=True)
     bad_sequence = models.PositiveBigIntegerField(null=True)
     bad_event_id = models.BigIntegerField(null=True)
     detail = models.CharField(max_length=300, blank=True)
+    unverifiable = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Events hashed with a data key that is not configured: in place, not checked.",
+    )
+    warning = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {'intact' if self.intact else self.problem}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def outcome(self) -> str:
+        """Return intact, broken (something changed, removed or moved) or unverifiable."""
+        if self.intact:
+            return "intact"
+        return "broken" if self.problem else "unverifiable"

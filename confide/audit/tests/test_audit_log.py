@@ -57,17 +57,23 @@ def raw(sql: str, params: list[Any]) -> None:
         cursor.execute(sql, params)
 
 
-def verify() -> str:
+def verify(stderr: StringIO | None = None) -> str:
     out = StringIO()
-    call_command("audit_verify", stdout=out)
+    call_command("audit_verify", stdout=out, stderr=stderr or StringIO())
     return out.getvalue()
 
 
-def verify_fails() -> str:
+def verify_fails(returncode: int = 1) -> str:
     with pytest.raises(CommandError) as failure:
-        call_command("audit_verify", stdout=StringIO())
-    assert failure.value.returncode == 1
+        call_command("audit_verify", stdout=StringIO(), stderr=StringIO())
+    assert failure.value.returncode == returncode
     return str(failure.value)
+
+
+def last_run() -> AuditVerification:
+    run = AuditVerification.objects.order_by("-at", "-pk").first()
+    assert run is not None
+    return run
 
 
 def test_it_chains_each_event_to_the_one_before(owner: User) -> None:
@@ -81,11 +87,11 @@ def test_it_chains_each_event_to_the_one_before(owner: User) -> None:
 
 
 def test_audit_verify_passes_a_clean_log_and_records_the_run(owner: User) -> None:
-    for _ in range(3):
-        record(owner)
+    events = [record(owner) for _ in range(3)]
     assert "intact: 3 events verified" in verify()
     run = AuditVerification.objects.get()
     assert (run.intact, run.count, run.last_sequence, run.problem) == (True, 3, 3, "")
+    assert (run.last_hash, run.unverifiable, run.warning) == (events[2].hash, "", "")
 
 
 def test_audit_verify_names_an_event_deleted_in_the_database(owner: User) -> None:
@@ -144,9 +150,101 @@ def test_it_hashes_addresses_as_the_database_keeps_them() -> None:
 def test_it_goes_on_from_the_last_event_when_the_chain_head_is_gone(owner: User) -> None:
     record(owner)
     record(owner)
+    assert "intact: 2 events verified" in verify()
     AuditChainHead.objects.all().delete()
     assert record(owner).sequence == 3
-    assert "intact: 3 events verified" in verify()
+    assert AuditChainHead.objects.get().rebuilt_at is not None
+    warnings = StringIO()
+    assert "intact: 3 events verified" in verify(stderr=warnings)
+    assert "chain head was missing and was rebuilt from the last event" in warnings.getvalue()
+    assert "was rebuilt" in last_run().warning
+    # Said once, by the first run after it.
+    again = StringIO()
+    verify(stderr=again)
+    assert again.getvalue() == ""
+    assert last_run().warning == ""
+
+
+def test_a_head_made_for_an_empty_log_is_not_called_rebuilt() -> None:
+    AuditChainHead.objects.all().delete()
+    record()
+    assert AuditChainHead.objects.get().rebuilt_at is None
+
+
+# -- Comparing with the previous run -----------------------------------------------------------
+
+
+def test_audit_verify_notices_events_cut_from_the_end_with_the_chain_head(owner: User) -> None:
+    events = [record(owner) for _ in range(3)]
+    verify()
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    AuditChainHead.objects.all().delete()
+    message = verify_fails()
+    assert "the log ends before event #3 that an earlier verification saw" in message
+    assert "The chain head is missing" in message
+    run = last_run()
+    assert (run.intact, run.problem, run.bad_sequence, run.count) == (False, "missing", 3, 2)
+
+
+def test_audit_verify_notices_a_log_cut_back_that_has_gone_on_since(owner: User) -> None:
+    events = [record(owner) for _ in range(3)]
+    verify()
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    AuditChainHead.objects.all().delete()
+    # The app goes on: the head is rebuilt from event 2 and a new event 3 follows it.
+    replacement = record(owner)
+    assert replacement.sequence == 3
+    message = verify_fails()
+    assert f"event #3 (id {replacement.pk}): missing" in message
+    assert "an earlier verification saw another event #3" in message
+    assert "was rebuilt from the last event" in message
+    # It stays broken: a failed run is not what later runs compare with.
+    assert "an earlier verification saw another event #3" in verify_fails()
+
+
+def test_audit_verify_compares_with_the_last_run_that_found_the_log_whole(owner: User) -> None:
+    events = [record(owner) for _ in range(3)]
+    verify()
+    raw("UPDATE audit_auditevent SET summary = %s WHERE id = %s", ["edited", events[0].pk])
+    verify_fails()
+    record(owner)
+    raw("UPDATE audit_auditevent SET summary = %s WHERE id = %s", ["record opened", events[0].pk])
+    assert "intact: 4 events verified" in verify()
+
+
+# -- Events hashed with a data key that is not configured ----------------------------------------
+
+
+def key_removed(*events: AuditEvent) -> None:
+    """Make events look to the verifier as if their data key had been removed from the keys."""
+    for event in events:
+        raw("UPDATE audit_auditevent SET key_id = %s WHERE id = %s", ["retired", event.pk])
+
+
+def test_audit_verify_checks_every_event_after_those_whose_key_is_gone(owner: User) -> None:
+    events = [record(owner) for _ in range(4)]
+    key_removed(events[0], events[1])
+    message = verify_fails(returncode=2)
+    assert "Audit chain unverifiable: all 4 events are in order and linked, 2 of them" in message
+    assert "events #1 to #2 (data key 'retired')" in message
+    assert "broken" not in message
+    run = last_run()
+    assert (run.intact, run.problem, run.outcome) == (False, "", "unverifiable")
+    assert (run.count, run.last_sequence, run.last_hash) == (2, 4, events[3].hash)
+    assert run.unverifiable == "events #1 to #2 (data key 'retired')"
+
+
+def test_audit_verify_names_a_break_after_events_whose_key_is_gone(owner: User) -> None:
+    events = [record(owner) for _ in range(4)]
+    key_removed(events[0])
+    raw("UPDATE audit_auditevent SET actor_name = %s WHERE id = %s", ["someone", events[2].pk])
+    message = verify_fails(returncode=1)
+    assert f"broken at event #3 (id {events[2].pk}): changed" in message
+    assert "The 2 before it are in order." in message
+    assert "event #1 (data key 'retired')" in message
+    run = last_run()
+    assert (run.outcome, run.problem, run.bad_sequence) == ("broken", "changed", 3)
+    assert run.unverifiable == "event #1 (data key 'retired')"
 
 
 def test_it_refuses_events_that_skip_the_chain() -> None:

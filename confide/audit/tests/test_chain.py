@@ -12,7 +12,9 @@ import pytest
 from confide.audit.chain import (
     GENESIS,
     EventFields,
+    Seen,
     StoredEvent,
+    Stretch,
     canonical,
     chain_key,
     link,
@@ -21,6 +23,8 @@ from confide.audit.chain import (
 from confide.lib.crypto import Keyring
 
 KEYRING = Keyring(keys={"k2": b"\x02" * 32, "k1": b"\x01" * 32}, current="k2")
+# KEYRING before the data keys k0 and k9 were removed from it.
+EARLIER = Keyring(keys={**KEYRING.keys, "k0": b"\x00" * 32, "k9": b"\x09" * 32}, current="k2")
 NEW_YORK = dt.timezone(dt.timedelta(hours=-5))
 
 
@@ -42,18 +46,27 @@ def fields(sequence: int, **changes: object) -> EventFields:
 
 
 def build(count: int, *, key_id: str = "k2") -> list[StoredEvent]:
+    return build_with([key_id] * count)
+
+
+def build_with(key_ids: list[str]) -> list[StoredEvent]:
+    """Events 1, 2, ... hashed with the given data keys, in order."""
     events, previous = [], GENESIS
-    for sequence in range(1, count + 1):
+    for sequence, key_id in enumerate(key_ids, start=1):
         f = fields(sequence, key_id=key_id)
-        value = link(key=chain_key(KEYRING, key_id), previous=previous, fields=f)
+        value = link(key=chain_key(EARLIER, key_id), previous=previous, fields=f)
         events.append(StoredEvent(sequence * 10, f, previous, value))
         previous = value
     return events
 
 
-def check(events: list[StoredEvent], head: int | None = None):  # type: ignore[no-untyped-def]
+def check(  # type: ignore[no-untyped-def]
+    events: list[StoredEvent], head: int | None = None, seen: Seen | None = None
+):
     by_hash = {e.hash: e.fields.sequence for e in events}
-    return verify(events, keyring=KEYRING, head_sequence=head, sequence_of_hash=by_hash.get)
+    return verify(
+        events, keyring=KEYRING, head_sequence=head, sequence_of_hash=by_hash.get, seen=seen
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,11 +165,6 @@ def _truncated(events: list[StoredEvent]) -> list[StoredEvent]:
     return events[:3]
 
 
-def _unknown_key(events: list[StoredEvent]) -> list[StoredEvent]:
-    events[2] = dataclasses.replace(events[2], fields=fields(3, key_id="k0"))
-    return events
-
-
 @pytest.mark.parametrize(
     ("tamper", "problem", "sequence", "event_id", "detail"),
     [
@@ -167,7 +175,6 @@ def _unknown_key(events: list[StoredEvent]) -> list[StoredEvent]:
         (_truncated, "missing", 4, None, "events #4 to #5 are gone from the end"),
         (_swapped, "reordered", 3, 40, "hashed as event #4"),
         (_relinked, "reordered", 3, 30, "follows event #1, not event #2"),
-        (_unknown_key, "unverifiable", 3, 30, "data key 'k0'"),
     ],
 )
 def test_it_names_the_first_bad_event(
@@ -184,6 +191,103 @@ def test_it_names_the_first_bad_event(
     assert report.finding.event_id == event_id
     assert detail in report.finding.detail
     assert report.count == sequence - 1
+
+
+# -- Events hashed with a data key that is no longer configured -------------------------------
+
+
+def test_it_checks_every_event_after_a_stretch_whose_key_is_gone() -> None:
+    events = build_with(["k0", "k0", "k0", "k2", "k2"])
+    report = check(events, head=5)
+    assert report.finding is None
+    assert report.unverifiable == (Stretch(1, 3, "k0", 10),)
+    assert not report.intact
+    assert (report.count, report.last_sequence, report.last_hash) == (2, 5, events[4].hash)
+
+
+def test_it_reports_each_stretch_and_its_key() -> None:
+    report = check(build_with(["k0", "k0", "k2", "k0", "k9", "k1"]), head=6)
+    assert report.finding is None
+    assert [s.describe() for s in report.unverifiable] == [
+        "events #1 to #2 (data key 'k0')",
+        "event #4 (data key 'k0')",
+        "event #5 (data key 'k9')",
+    ]
+    assert report.count == 2
+
+
+def test_it_still_names_a_changed_event_after_an_unverifiable_stretch() -> None:
+    events = build_with(["k0", "k0", "k2", "k2", "k2"])
+    events[3] = dataclasses.replace(events[3], fields=fields(4, summary="edited"))
+    report = check(events, head=5)
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("changed", 4)
+    assert report.unverifiable == (Stretch(1, 2, "k0", 10),)
+    assert (report.count, report.last_sequence) == (1, 3)
+
+
+def test_it_checks_the_place_of_events_inside_an_unverifiable_stretch() -> None:
+    events = build_with(["k0"] * 4 + ["k2"])
+    del events[1]
+    report = check(events, head=5)
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("missing", 2)
+    assert "event #2 is gone; the next is #3" in report.finding.detail
+
+
+def test_it_checks_the_link_into_an_unverifiable_event() -> None:
+    events = build_with(["k2", "k0", "k0", "k2"])
+    events[2] = dataclasses.replace(events[2], previous_hash=events[0].hash)
+    report = check(events, head=4)
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("reordered", 3)
+    assert "follows event #1, not event #2" in report.finding.detail
+
+
+def test_it_notices_a_changed_hash_on_an_unverifiable_event_at_the_next_event() -> None:
+    # The next event's own hash covers the link, so the stored hash cannot be swapped quietly.
+    events = build_with(["k0", "k0", "k2"])
+    events[1] = dataclasses.replace(events[1], hash="f" * 64)
+    report = check(events, head=3)
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("reordered", 3)
+    assert "follows an event not in the log" in report.finding.detail
+
+
+# -- Comparing with an earlier verification ------------------------------------------------------
+
+
+def test_it_notices_a_log_that_ends_before_an_earlier_verification_saw_it_end() -> None:
+    events = build(5)
+    # Cut back to 3 events, with the chain head moved back too.
+    report = check(events[:3], head=3, seen=Seen(5, events[4].hash))
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("missing", 4)
+    assert "the log ends before event #5 that an earlier verification saw" in (
+        report.finding.detail
+    )
+    assert "events #4 to #5 are gone from the end" in report.finding.detail
+    assert report.count == 3
+
+
+def test_it_notices_a_log_cut_back_and_gone_on_since() -> None:
+    original = build(5)
+    # Events 4 and 5 removed and two others appended in their place.
+    later = build_with(["k2"] * 3 + ["k1", "k1"])
+    assert later[:3] == original[:3]
+    report = check(later, head=5, seen=Seen(5, original[4].hash))
+    assert report.finding is not None
+    assert (report.finding.problem, report.finding.sequence) == ("missing", 5)
+    assert "an earlier verification saw another event #5" in report.finding.detail
+
+
+def test_it_passes_a_log_that_has_grown_since_an_earlier_verification() -> None:
+    events = build(5)
+    assert check(events, head=5, seen=Seen(3, events[2].hash)).intact
+    assert check(events, head=5, seen=Seen(5, events[4].hash)).intact
+    # An earlier run that kept no hash still says how far the log went.
+    assert check(events, head=5, seen=Seen(5, "")).intact
+    assert not check(events[:4], head=4, seen=Seen(5, "")).intact
 
 
 def test_it_verifies_events_hashed_with_an_older_key_still_in_the_keyring() -> None:

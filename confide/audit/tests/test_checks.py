@@ -18,9 +18,15 @@ def test_it_warns_when_the_database_user_owns_the_audit_log() -> None:
     assert "docs/production.md" in (messages[0].hint or "")
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no roles")
-def test_it_has_nothing_to_say_on_sqlite() -> None:
-    assert check_audit_log_owner() == []
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table owners are PostgreSQL's")
+def test_it_has_nothing_to_say_where_the_audit_log_is_not_yet_made() -> None:
+    # A schema without the table, as before the first migrate: migrate itself says what to do.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL search_path TO pg_catalog")
+        try:
+            assert check_audit_log_owner() == []
+        finally:
+            cursor.execute("SET LOCAL search_path TO DEFAULT")
 
 
 def test_it_runs_only_with_deploy_checks() -> None:

@@ -62,6 +62,57 @@ def test_it_shows_a_broken_chain_and_the_first_bad_event(
     assert 'role="alert"' in html
 
 
+def test_it_shows_events_it_could_not_check_apart_from_a_break(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    AuditVerification.objects.create(
+        at=AT,
+        intact=False,
+        count=2,
+        last_sequence=5,
+        unverifiable="events #1 to #3 (data key 'k0')",
+    )
+    html = page(signed_in, owner)
+    assert "unverifiable. All 5 events are in order and 2 verified" in html
+    assert "data key that is not configured: events #1 to #3 (data key &#x27;k0&#x27;)." in html
+    assert "broken" not in html
+    assert 'role="alert"' in html
+
+
+def test_it_shows_a_break_after_events_it_could_not_check(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    AuditVerification.objects.create(
+        at=AT,
+        intact=False,
+        count=1,
+        last_sequence=3,
+        problem=AuditVerification.Problem.CHANGED,
+        bad_sequence=4,
+        bad_event_id=40,
+        detail="its content no longer matches its hash",
+        unverifiable="events #1 to #2 (data key 'k0')",
+    )
+    html = page(signed_in, owner)
+    assert "broken at event #4 (id 40), changed: its content no longer matches its hash." in html
+    assert "The 3 events before it are in order; not checked" in html
+
+
+def test_it_shows_the_runs_warning_about_the_chain_head(
+    demo: None, signed_in: SignedIn, owner: User
+) -> None:
+    AuditVerification.objects.create(
+        at=AT,
+        intact=True,
+        count=3,
+        last_sequence=3,
+        warning="The chain head was missing and was rebuilt from the last event on 2027-11-07.",
+    )
+    html = page(signed_in, owner)
+    assert "3 events intact." in html
+    assert "The chain head was missing and was rebuilt from the last event on 2027-11-07." in html
+
+
 def test_a_clients_own_audit_page_does_not_show_the_chain(
     demo: None, signed_in: SignedIn, owner: User
 ) -> None:
