@@ -433,10 +433,7 @@ def _request_context(
     )
     for appointment in appointments:
         appointment.local_start = appointment.start.astimezone(tz)  # type: ignore[attr-defined]
-    try:
-        client: Client | None = consultation.client
-    except Client.DoesNotExist:
-        client = None
+    client = _client_of(consultation)
     is_open = consultation.status in OPEN_REQUESTS
     accept_form = forms.get("accept_form") or AcceptRequestForm(
         initial={
@@ -463,13 +460,23 @@ def _request_context(
     }
 
 
+def _client_of(consultation: ConsultationRequest) -> Client | None:
+    """Return the client the request became, or None while it has not become one."""
+    try:
+        return consultation.client
+    except Client.DoesNotExist:
+        return None
+
+
 @office_view()
 def request_detail(request: HttpRequest, uid: Any) -> HttpResponse:
     consultation = _request_for(request, uid)
+    # Against the client too once there is one, so their own audit page lists the opening.
+    client = _client_of(consultation)
     audit_record(
         request=request, actor=request.user, action=AuditEvent.Action.VIEW,
-        target_type="consultationrequest", target_uid=consultation.uid, client_uid=None,
-        summary="opened request",
+        target_type="consultationrequest", target_uid=consultation.uid,
+        client_uid=client.uid if client is not None else None, summary="opened request",
     )  # fmt: skip
     return render(request, "office/request_detail.html", _request_context(request, consultation))
 

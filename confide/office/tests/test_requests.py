@@ -154,6 +154,21 @@ def test_every_opening_of_a_request_is_audited(
     assert NOTE not in event.summary
 
 
+def test_opening_a_request_that_became_a_client_is_on_the_clients_own_audit_page(
+    signed_in: SignIn, therapist: User, robin: ConsultationRequest
+) -> None:
+    office = signed_in(therapist)
+    office.post(f"/office/requests/{robin.uid}/client/", ACCEPT)
+    client = Client.objects.get(consultation=robin)
+
+    office.get(f"/office/requests/{robin.uid}/")
+
+    event = AuditEvent.objects.get(target_uid=robin.uid, action="view")
+    assert (event.target_type, event.client_uid) == ("consultationrequest", client.uid)
+    audit_page = office.get(f"/office/clients/{client.uid}/audit/").content.decode()
+    assert "Viewed: opened request" in audit_page
+
+
 def test_a_note_that_does_not_open_is_not_shown(
     signed_in: SignIn, therapist: User, robin: ConsultationRequest
 ) -> None:
