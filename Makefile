@@ -45,9 +45,14 @@ run: install
 browsers:
 	@scripts/ensure-chromium
 
+# Independent tests run on every core; races and worker processes then run alone, since their
+# timing is what they test. The slowest tests of each part are listed at the end.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: $(VENV)/.installed-dev node_modules/.package-lock.json browsers
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" --durations=10 $(PYTEST_ARGS)
+	$(PY) -m pytest -m serial --durations=5 $(PYTEST_ARGS)
 
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -19,7 +19,8 @@ from confide.scheduling.services import available_slots, bookable_window
 from e2e import servers
 from e2e.concurrency.visitors import Post, Response, Visitor, post_all_at_once
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Alone: a race's outcome must not depend on what a parallel test does to the two cores.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 PEOPLE = 20
 DETAILS = "/book/hannah-brenner/consultation/details/"

@@ -15,7 +15,8 @@ from confide.clients.models import ConsultationRequest
 from e2e import servers
 from e2e.concurrency.visitors import Post, Visitor, post_all_at_once
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Alone: simultaneous requests must meet each other, not a parallel test's load.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 ASK = "/book/ask/"
 LIMIT, SENT = 10, 30

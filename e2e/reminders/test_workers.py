@@ -37,7 +37,8 @@ from confide.notifications.tests.factories import appointment_make
 from confide.scheduling.models import Appointment
 from e2e.servers import running_process, test_server_environment
 
-pytestmark = [pytest.mark.usefixtures("demo")]
+# Alone: workers racing for leases and killed mid-send need the machine to themselves.
+pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.serial]
 LEASE = 1.0
 Status = Reminder.Status
 

@@ -15,6 +15,7 @@ from confide.audit.services import audit_chain_verify, audit_record
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.serial,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="SQLite serializes writers itself (transaction_mode IMMEDIATE)",
