@@ -21,13 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Let the script run as "python bench/slots_bench.py" without installing the package.
 sys.path.insert(0, str(ROOT))
 
-from confide.scheduling.slots import (  # noqa: E402
-    Interval,
-    SlotSpec,
-    free_slots,
-    read_spec,
-    working_intervals,
-)
+from confide.scheduling.slots import Interval, free_slots, working_intervals  # noqa: E402
+from confide.scheduling.slots_spec import SlotSpec, read_spec  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 STEP = timedelta(minutes=15)
