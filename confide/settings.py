@@ -332,9 +332,6 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Public booking forms: this many submissions per client address per ten minutes.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
-# Off only in the race tests' control case, which also drops the database guard.
-SCHEDULING_OVERLAP_GUARD = env_bool("SCHEDULING_OVERLAP_GUARD", default=True)
-SCHEDULING_UNGUARDED_DELAY = float(env_str("SCHEDULING_UNGUARDED_DELAY", "0") or 0)
 
 # Background work runs on Django's tasks framework with a database-backed queue, so a booking and
 # the messages it causes commit together. Start workers with `manage.py db_worker`.

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 
 from confide.audit.models import AuditEvent
@@ -25,7 +25,7 @@ from confide.clients.models import (
     NoteAmendment,
     Person,
 )
-from confide.scheduling.models import Appointment
+from confide.scheduling.selectors import client_appointments
 
 Actor = AbstractBaseUser | AnonymousUser
 A = AuditEvent.Action
@@ -347,14 +347,6 @@ def client_export(
     summary = "export" + (" with psychotherapy notes" if include_psychotherapy_notes else "")
     _log(request, actor, A.EXPORT, client, client, summary)
     return data
-
-
-def client_appointments(client: Client) -> QuerySet[Appointment]:
-    """Return the client's appointments, including the consultation booked before."""
-    belongs = Q(client=client)
-    if client.consultation_id is not None:
-        belongs |= Q(consultation_id=client.consultation_id)
-    return Appointment.objects.filter(belongs).select_related("appointment_type").order_by("start")
 
 
 def retention_ends(client: Client, *, years: int) -> dt.datetime | None:

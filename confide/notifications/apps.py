@@ -1,3 +1,5 @@
+"""The notifications app: its checks at start, and its receiver of scheduling's changes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +13,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
+        from confide.notifications.receivers import appointment_changed_notify
+        from confide.scheduling.events import appointment_changed
+
         checks.register(_check_text_messages_url)
+        # Scheduling never imports this app: it announces its changes and this app listens.
+        appointment_changed.connect(
+            appointment_changed_notify, dispatch_uid="notifications.appointment_changed"
+        )
 
 
 def _check_text_messages_url(**kwargs: Any) -> list[checks.CheckMessage]:

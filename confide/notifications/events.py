@@ -1,17 +1,12 @@
-"""What can happen to an appointment that someone should hear about, and who hears."""
+"""Who hears of each kind of appointment change (the kinds themselves are scheduling's)."""
 
 from __future__ import annotations
 
 from django.db import models
 
+from confide.scheduling.events import Event
 
-class Event(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
-    RESCHEDULED = "rescheduled", "Moved to another time"
-    CANCELLED = "cancelled", "Cancelled"
+__all__ = ["AUDIENCE_EVENTS", "Audience", "Event"]
 
 
 class Audience(models.TextChoices):

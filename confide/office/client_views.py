@@ -26,7 +26,7 @@ from confide.accounts.access import (
 from confide.audit.models import AuditEvent, AuditVerification
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, Document, Person
-from confide.clients.services import ClientError, PersonDetails, client_appointments
+from confide.clients.services import ClientError, PersonDetails
 from confide.office.forms_clients import (
     AmendmentForm,
     AnonymizeForm,
@@ -39,6 +39,7 @@ from confide.office.forms_clients import (
     StatusForm,
 )
 from confide.practice.models import Clinician, Practice
+from confide.scheduling.selectors import client_appointments
 
 
 def _clients(request: HttpRequest) -> QuerySet[Client]:

@@ -12,8 +12,8 @@ from confide.clients.models import Client
 from confide.clients.services import PersonDetails
 from confide.forms import CleanTextMixin
 from confide.practice.models import Clinician, validate_phone
+from confide.scheduling.booking import MAX_SERIES
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.office_services import MAX_SERIES
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 300})

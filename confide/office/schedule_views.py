@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,92 +28,31 @@ from confide.office.forms_schedule import (
     CloseRequestForm,
     MoveForm,
 )
-from confide.practice.models import Clinician, Practice
+from confide.practice.models import Clinician
+from confide.scheduling.booking import appointment_create, appointment_series_create
+from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
+from confide.scheduling.errors import SchedulingError, SeriesCollision
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.office_services import (
-    ScheduleError,
-    SeriesCollision,
-    appointment_create,
-    appointment_move,
-    appointment_office_cancel,
-    appointment_series_create,
+from confide.scheduling.requests import (
     consultation_request_accept,
     consultation_request_close,
     consultation_request_contacted,
+)
+from confide.scheduling.selectors import (
+    appointments_by_day,
+    display_zone,
     outside_working_hours,
     series_starts,
+    visible_clinicians,
     wall_time_issue,
+    zone_label,
 )
 from confide.scheduling.slots import wall_to_utc
-from confide.scheduling.views import zone_label
 
-# Cancelled, declined and moved appointments leave the calendar; what happened stays.
-SHOWN_STATUSES = (*Appointment.ACTIVE_STATUSES, Appointment.Status.COMPLETED,
-                  Appointment.Status.NO_SHOW)  # fmt: skip
 OPEN_REQUESTS = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONTACTED)
 
 
-# -- Selectors -----------------------------------------------------------------------------------
-
-
-def own_clinician(user: Any) -> Clinician | None:
-    """Return the clinician this user is (a clinician, or an owner who sees clients), if any."""
-    # A missing staff profile raises an AttributeError subclass, which getattr turns into None.
-    profile = getattr(user, "staff_profile", None)
-    return profile.clinician if profile is not None else None
-
-
-def display_zone(user: Any, clinician: Clinician | None = None) -> ZoneInfo:
-    """Return the zone the office shows times in: the clinician's, else the practice's."""
-    clinician = clinician_scope(user) or clinician
-    if clinician is not None:
-        return clinician.tz()
-    return ZoneInfo(Practice.load().time_zone)
-
-
-def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """Return the UTC span of one calendar day in ``tz``.
-
-    Midnight to midnight on the wall clock, so a daylight-saving day is 23 or 25 hours long.
-    """
-    return wall_to_utc(day, dt.time(0), tz), wall_to_utc(day + dt.timedelta(days=1), dt.time(0), tz)
-
-
-@dataclass(frozen=True)
-class Day:
-    date: dt.date
-    appointments: list[Appointment]
-
-
-def appointments_by_day(
-    appointments: QuerySet[Appointment], *, first: dt.date, days: int, tz: ZoneInfo
-) -> list[Day]:
-    """Return each day from ``first`` with the appointments that start on it, in ``tz``."""
-    start, _ = day_bounds(first, tz)
-    _, end = day_bounds(first + dt.timedelta(days=days - 1), tz)
-    rows = list(
-        appointments.filter(start__gte=start, start__lt=end, status__in=SHOWN_STATUSES)
-        .select_related("appointment_type", "client", "consultation", "clinician")
-        .order_by("start")
-    )
-    by_date: dict[dt.date, list[Appointment]] = {}
-    for appointment in rows:
-        appointment.local_start = appointment.start.astimezone(tz)  # type: ignore[attr-defined]
-        appointment.local_end = appointment.end.astimezone(tz)  # type: ignore[attr-defined]
-        by_date.setdefault(appointment.local_start.date(), []).append(  # type: ignore[attr-defined]
-            appointment
-        )
-    return [
-        Day(date=d, appointments=by_date.get(d, []))
-        for d in (first + dt.timedelta(days=i) for i in range(days))
-    ]
-
-
-def visible_clinicians(user: Any) -> QuerySet[Clinician] | None:
-    """Return the clinicians whose calendars the user may choose between, or None for their own."""
-    if clinician_scope(user) is not None:
-        return None
-    return Clinician.objects.all()
+# -- Access --------------------------------------------------------------------------------------
 
 
 def _appointment_for(request: HttpRequest, pk: int) -> Appointment:
@@ -241,7 +179,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         except SeriesCollision as error:
             form.add_error(None, error.message)
             collision = True
-        except ScheduleError as error:
+        except SchedulingError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             _report_booking(request, booked, skipped, tz)
@@ -337,9 +275,10 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         start = wall_to_utc(form.cleaned_data["date"], form.cleaned_data["time"], tz)
         try:
             moved = appointment_move(
-                appointment=appointment, start=start, actor=request.user, request=request
-            )
-        except ScheduleError as error:
+                appointment=appointment, start=start, now=timezone.now(),
+                policy=ChangePolicy.OFFICE, actor=request.user, request=request,
+            )  # fmt: skip
+        except SchedulingError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             when = dateformat.format(moved.start.astimezone(tz), "l, F j, g:i A")
@@ -361,8 +300,11 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment_for(request, pk)
     try:
-        appointment_office_cancel(appointment=appointment, actor=request.user, request=request)
-    except ScheduleError as error:
+        appointment_cancel(
+            appointment=appointment, now=timezone.now(), policy=ChangePolicy.OFFICE,
+            actor=request.user, request=request,
+        )  # fmt: skip
+    except SchedulingError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "The appointment is cancelled.")
@@ -492,7 +434,7 @@ def request_contacted(request: HttpRequest, uid: Any) -> HttpResponse:
     try:
         consultation_request_contacted(consultation=consultation, actor=request.user,
                                        request=request)  # fmt: skip
-    except ScheduleError as error:
+    except SchedulingError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Marked as contacted.")
@@ -510,7 +452,7 @@ def request_close(request: HttpRequest, uid: Any) -> HttpResponse:
                 consultation=consultation, reason=form.cleaned_data["reason"],
                 actor=request.user, request=request,
             )  # fmt: skip
-        except ScheduleError as error:
+        except SchedulingError as error:
             form.add_error("reason" if error.field else None, error.message)
         else:
             messages.success(request, "The request is closed.")
@@ -535,7 +477,7 @@ def request_accept(request: HttpRequest, uid: Any) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"], actor=request.user,
                 request=request,
             )  # fmt: skip
-        except ScheduleError as error:
+        except SchedulingError as error:
             # Most likely accepted a moment ago (a form sent twice): the page shows the client.
             messages.error(request, error.message)
             return redirect(_request_url(consultation))

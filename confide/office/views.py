@@ -8,10 +8,14 @@ from django.utils import timezone
 
 from confide.accounts.access import clinical_access, clinician_scope, office_view, scoped
 from confide.clients.models import ClinicalNote, ConsultationRequest
-from confide.office.schedule_views import appointments_by_day, display_zone, own_clinician
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment
-from confide.scheduling.views import zone_label
+from confide.scheduling.selectors import (
+    appointments_by_day,
+    display_zone,
+    own_clinician,
+    zone_label,
+)
 
 
 @office_view()

@@ -1,3 +1,5 @@
+"""The scheduling admin: types, hours and time off, appointments, and the private feed."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +17,14 @@ from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.practice.admin import ClinicianAdmin
 from confide.practice.models import Clinician
-from confide.scheduling import services
 from confide.scheduling.calendar_views import clinician_feed_url
+from confide.scheduling.changes import (
+    ChangePolicy,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_decline,
+)
+from confide.scheduling.errors import SchedulingError
 from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
 
 
@@ -119,15 +127,23 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
         for appointment in queryset:
             try:
                 if action == "confirm":
-                    services.appointment_confirm(appointment=appointment)
+                    appointment_confirm(
+                        appointment=appointment, actor=request.user, request=request
+                    )
                 elif action == "decline":
-                    services.appointment_decline(appointment=appointment)
+                    appointment_decline(
+                        appointment=appointment, actor=request.user, request=request
+                    )
                 else:
-                    services.appointment_cancel(
-                        appointment=appointment, now=timezone.now(), by_clinician=True
+                    appointment_cancel(
+                        appointment=appointment,
+                        now=timezone.now(),
+                        policy=ChangePolicy.OFFICE,
+                        actor=request.user,
+                        request=request,
                     )
                 ok += 1
-            except services.BookingError as error:
+            except SchedulingError as error:
                 self.message_user(request, f"{appointment}: {error.message}", messages.WARNING)
         if ok:
             self.message_user(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from confide.forms import CleanTextMixin
 from confide.practice.models import validate_phone
-from confide.scheduling.services import ContactDetails
+from confide.scheduling.requests import ContactDetails
 
 
 class ContactForm(CleanTextMixin, forms.Form):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
@@ -23,33 +22,32 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from confide.accounts.ratelimit import Limit, hit
 from confide.practice.models import Clinician, Practice
-from confide.scheduling import services
+from confide.scheduling.booking import appointment_book
+from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
+from confide.scheduling.errors import (
+    AlreadyBooked,
+    InsideCancellationWindow,
+    SchedulingError,
+    SlotPassed,
+    SlotTaken,
+)
 from confide.scheduling.forms import BookingForm, RequestForm
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.services import (
-    AlreadyBooked,
-    BookingError,
-    InsideCancellationWindow,
-    SlotTaken,
-    available_slots,
-    bookable_window,
+from confide.scheduling.requests import consultation_request_create
+from confide.scheduling.selectors import (
+    inside_cancellation_window,
     nearest_slots,
+    slot_is_open,
+    slot_week,
+    unavailable_or_taken,
+    zone_choices,
+    zone_label,
     zone_or_default,
 )
 
 _PAYLOAD_SALT = "confide.scheduling.booking"
 # A person may take a while over the details, but a form left open for a day is stale.
 _PAYLOAD_MAX_AGE = dt.timedelta(minutes=45)
-
-COMMON_ZONES = [
-    ("America/New_York", "Eastern Time (New York)"),
-    ("America/Chicago", "Central Time (Chicago)"),
-    ("America/Denver", "Mountain Time (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific Time (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-]
 
 
 def rate_limited(
@@ -87,11 +85,6 @@ def _zone(request: HttpRequest, clinician: Clinician) -> ZoneInfo:
     return zone_or_default(request.GET.get("tz") or request.POST.get("tz"), clinician.time_zone)
 
 
-def zone_label(zone: ZoneInfo) -> str:
-    """Return the zone as people say it, for the zones most visitors are in."""
-    return dict(COMMON_ZONES).get(zone.key, zone.key.replace("_", " "))
-
-
 def _format(request: HttpRequest, appointment_type: AppointmentType) -> str | None:
     formats = appointment_type.formats()
     chosen = request.GET.get("format") or request.POST.get("format")
@@ -111,6 +104,14 @@ def _parse_start(value: str | None) -> dt.datetime | None:
         return start.astimezone(dt.UTC)
     except (ValueError, OverflowError):  # year 1 at +05:00 has no UTC instant
         return None
+
+
+def _week(request: HttpRequest) -> int:
+    """Return the week asked for (0 is this week); slot_week() keeps it inside the window."""
+    try:
+        return int(request.GET.get("week", "0"))
+    except ValueError:
+        return 0
 
 
 def _query(**params: object) -> str:
@@ -147,21 +148,10 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
             "scheduling/choose_format.html",
             {"appointment_type": appointment_type, "zone": zone},
         )
-    now = timezone.now()
-    window_first, window_last = bookable_window(appointment_type=appointment_type, now=now)
-    weeks = (window_last - window_first).days // 7 + 1
-    try:
-        week = min(max(int(request.GET.get("week", "0")), 0), weeks - 1)
-    except ValueError:
-        week = 0
-    first_day = window_first + dt.timedelta(days=7 * week)
-    last_day = min(first_day + dt.timedelta(days=6), window_last)
-    starts = available_slots(
-        appointment_type=appointment_type, now=now, first_day=first_day, last_day=last_day
+    shown = slot_week(
+        appointment_type=appointment_type, now=timezone.now(), week=_week(request), zone=zone
     )
-    days: dict[dt.date, list[dt.datetime]] = defaultdict(list)
-    for start in starts:
-        days[start.astimezone(zone).date()].append(start)
+    week = shown.week
     details_url = reverse("scheduling:details", args=[clinician, kind])
     context = {
         "appointment_type": appointment_type,
@@ -169,7 +159,7 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         "format_label": Appointment.Format(chosen_format).label,
         "zone": zone,
         "zone_label": zone_label(zone),
-        "zones": _zone_choices(zone),
+        "zones": zone_choices(zone),
         "zone_keep": [("format", chosen_format), ("week", week)],
         "days": [
             (
@@ -187,33 +177,26 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
                     for s in day_starts
                 ],
             )
-            for day, day_starts in sorted(days.items())
+            for day, day_starts in shown.days
         ],
         "week": week,
-        "first_day": first_day,
-        "last_day": last_day,
+        "first_day": shown.first_day,
+        "last_day": shown.last_day,
         "previous_url": _query(format=chosen_format, tz=zone.key, week=week - 1)
-        if week > 0
+        if shown.has_previous
         else None,
         "next_url": _query(format=chosen_format, tz=zone.key, week=week + 1)
-        if week + 1 < weeks
+        if shown.has_next
         else None,
         "request_url": reverse("scheduling:request") + _query(clinician=clinician),
     }
     return render(request, "scheduling/slots.html", context)
 
 
-def _zone_choices(current: ZoneInfo) -> list[tuple[str, str]]:
-    common = list(COMMON_ZONES)
-    if current.key not in dict(common):
-        common.append((current.key, zone_label(current)))
-    return common
-
-
 def _slot_problem(
     request: HttpRequest,
     appointment_type: AppointmentType,
-    error: BookingError,
+    error: SchedulingError,
     *,
     around: dt.datetime | None,
     chosen_format: str | None,
@@ -263,7 +246,7 @@ def _checked_slot(
         return _slot_problem(
             request,
             appointment_type,
-            BookingError(
+            SchedulingError(
                 "That link doesn't point to a time we offered. Please choose a time again."
             ),
             around=None,
@@ -272,14 +255,11 @@ def _checked_slot(
             status=400,
         )
     now = timezone.now()
-    day = start.astimezone(appointment_type.clinician.tz()).date()
-    if start not in available_slots(
-        appointment_type=appointment_type, now=now, first_day=day, last_day=day
-    ):
-        error: BookingError = (
-            BookingError("That time has already passed.")
+    if not slot_is_open(appointment_type=appointment_type, start=start, now=now):
+        error = (
+            SlotPassed()
             if start <= now
-            else services._unavailable_or_taken(appointment_type, start, now)
+            else unavailable_or_taken(appointment_type=appointment_type, start=start, now=now)
         )
         return _slot_problem(
             request,
@@ -358,7 +338,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         return _slot_problem(
             request,
             appointment_type,
-            BookingError(
+            SchedulingError(
                 "This form was open too long and has expired, so nothing was booked. "
                 "Please choose a time again."
             ),
@@ -371,7 +351,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         return _slot_problem(
             request,
             appointment_type,
-            BookingError(
+            SchedulingError(
                 "This form couldn't be read, so nothing was booked. Please choose a time again."
             ),
             around=None,
@@ -391,7 +371,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         return _slot_problem(
             request,
             appointment_type,
-            BookingError("Please fill in your details again."),
+            SchedulingError("Please fill in your details again."),
             around=start,
             chosen_format=payload["format"],
             zone=zone,
@@ -399,7 +379,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         )
     contact = replace(form.contact(), time_zone=zone.key)
     try:
-        appointment = services.appointment_book(
+        appointment = appointment_book(
             appointment_type=appointment_type,
             start=start,
             format=payload["format"],
@@ -409,7 +389,7 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         )
     except AlreadyBooked as already:
         appointment = already.appointment
-    except BookingError as error:
+    except SchedulingError as error:
         return _slot_problem(
             request,
             appointment_type,
@@ -447,7 +427,7 @@ def _appointment_context(
         "zone": zone,
         "zone_label": zone_label(zone),
         "changeable": appointment.is_active and appointment.start > now,
-        "inside_window": services.inside_cancellation_window(appointment=appointment, now=now),
+        "inside_window": inside_cancellation_window(appointment=appointment, now=now),
         "practice": Practice.load(),
     }
 
@@ -479,8 +459,10 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     context = _appointment_context(request, appointment, token)
     if request.method == "POST":
         try:
-            services.appointment_cancel(appointment=appointment, now=timezone.now())
-        except BookingError as error:
+            appointment_cancel(
+                appointment=appointment, now=timezone.now(), policy=ChangePolicy.ONLINE
+            )
+        except SchedulingError as error:
             context["error"] = error.message
             context["inside_window"] = isinstance(error, InsideCancellationWindow)
             return render(request, "scheduling/manage.html", context, status=409)
@@ -512,38 +494,28 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = "That time couldn't be read. Please choose one of the times shown."
         else:
             try:
-                new = services.appointment_reschedule(appointment=appointment, start=start, now=now)
-            except BookingError as error:
+                new = appointment_move(
+                    appointment=appointment, start=start, now=now, policy=ChangePolicy.ONLINE
+                )
+            except SchedulingError as error:
                 context["error"] = error.message
             else:
                 return redirect(
                     reverse("scheduling:manage", args=[new.manage_token()])
                     + _query(tz=zone.key, done="moved")
                 )
-    kind = appointment.appointment_type
-    first, last = bookable_window(appointment_type=kind, now=now)
-    try:
-        week = min(max(int(request.GET.get("week", "0")), 0), 60)
-    except ValueError:
-        week = 0
-    first_day = first + dt.timedelta(days=7 * week)
-    last_day = min(first_day + dt.timedelta(days=6), last)
-    starts = available_slots(
-        appointment_type=kind,
+    shown = slot_week(
+        appointment_type=appointment.appointment_type,
         now=now,
-        first_day=first_day,
-        last_day=last_day,
-        moving=appointment.pk,
+        week=_week(request),
+        zone=zone,
+        moving=appointment,
     )
-    days: dict[dt.date, list[dt.datetime]] = defaultdict(list)
-    for s in starts:
-        if s != appointment.start:
-            days[s.astimezone(zone).date()].append(s)
     context |= {
-        "days": sorted(days.items()),
-        "next_url": _query(tz=zone.key, week=week + 1) if last_day < last else None,
-        "previous_url": _query(tz=zone.key, week=week - 1) if week > 0 else None,
-        "zones": _zone_choices(zone),
+        "days": shown.days,
+        "next_url": _query(tz=zone.key, week=shown.week + 1) if shown.has_next else None,
+        "previous_url": _query(tz=zone.key, week=shown.week - 1) if shown.has_previous else None,
+        "zones": zone_choices(zone),
     }
     return render(
         request, "scheduling/reschedule.html", context, status=409 if "error" in context else 200
@@ -564,12 +536,12 @@ def request_consultation(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_request_create(
+            consultation_request_create(
                 clinician=clinician,
                 contact=replace(form.contact(), time_zone=_zone(request, clinician).key),
                 preferred_times=form.cleaned_data["preferred_times"],
             )
-        except BookingError as error:
+        except SchedulingError as error:
             form.add_error(None, error.message)
         else:
             return redirect("scheduling:request_sent")

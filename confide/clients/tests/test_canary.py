@@ -20,13 +20,10 @@ from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.notifications.models import OutboxMessage
 from confide.practice.models import Clinician
+from confide.scheduling.booking import appointment_book
 from confide.scheduling.models import AppointmentType
-from confide.scheduling.services import (
-    ContactDetails,
-    appointment_book,
-    available_slots,
-    bookable_window,
-)
+from confide.scheduling.requests import ContactDetails
+from confide.scheduling.selectors import available_slots, bookable_window
 
 CANARY = "CANARY-7e2a-shame-at-night"
 # Written into a plain column: the checks below must find it, or they prove nothing.

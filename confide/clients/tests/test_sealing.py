@@ -33,8 +33,11 @@ from confide.clients.sealed import DataKeyMismatchError, forget_verified_keys, k
 from confide.clients.services import PersonDetails
 from confide.lib.crypto import DecryptionError, key_id_of, new_key, open_sealed, seal
 from confide.practice.models import Clinician
-from confide.scheduling.office_services import consultation_request_close
-from confide.scheduling.services import ContactDetails, consultation_request_create
+from confide.scheduling.requests import (
+    ContactDetails,
+    consultation_request_close,
+    consultation_request_create,
+)
 
 NOW = dt.datetime(2027, 3, 15, 15, 0, tzinfo=dt.UTC)
 

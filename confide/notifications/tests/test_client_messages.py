@@ -16,8 +16,8 @@ from confide.notifications.events import Audience, Event
 from confide.notifications.services import appointment_notify
 from confide.notifications.tasks import send_appointment_message
 from confide.practice.models import Clinician
+from confide.scheduling.booking import appointment_create
 from confide.scheduling.models import AppointmentType
-from confide.scheduling.office_services import appointment_create
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2027, 3, 16, 15, 0, tzinfo=dt.UTC)

@@ -41,8 +41,16 @@ from confide.notifications.tests.factories import (
 )
 from confide.notifications.tests.twilio_stub import SENDER, Reply, basic_auth, twilio_stub
 from confide.practice.models import Clinician, Practice
-from confide.scheduling import services as scheduling
+from confide.scheduling.booking import appointment_book
+from confide.scheduling.changes import (
+    ChangePolicy,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_decline,
+    appointment_move,
+)
 from confide.scheduling.models import Appointment
+from confide.scheduling.requests import ContactDetails
 
 pytestmark = pytest.mark.usefixtures("demo")
 H = dt.timedelta(hours=1)
@@ -172,7 +180,7 @@ def test_requests_get_reminders_only_once_confirmed() -> None:
         appointment_notify(appointment=appointment, event=Event.REQUESTED)
     assert not Reminder.objects.exists()
 
-    scheduling.appointment_confirm(appointment=appointment)
+    appointment_confirm(appointment=appointment)
 
     assert Reminder.objects.filter(status=Status.PENDING).count() == 2
 
@@ -202,11 +210,11 @@ def test_a_booking_that_rolls_back_leaves_no_reminder() -> None:
 
 def _public_booking(start: str = "2027-03-15 14:00") -> Appointment:
     kind = Clinician.objects.get(slug="hannah-brenner").appointment_types.get(slug="consultation")
-    return scheduling.appointment_book(
+    return appointment_book(
         appointment_type=kind,
         start=dt.datetime.fromisoformat(start).replace(tzinfo=dt.UTC),
         format="phone",
-        contact=scheduling.ContactDetails(
+        contact=ContactDetails(
             name="Sam", email="sam@example.org", phone="(212) 555-0188", may_text=True
         ),
         now=dt.datetime(2027, 3, 8, 12, tzinfo=dt.UTC),
@@ -218,8 +226,11 @@ def test_rescheduling_moves_the_reminders_to_the_new_time() -> None:
     old = _public_booking()
     now = dt.datetime(2027, 3, 8, 12, tzinfo=dt.UTC)
 
-    new = scheduling.appointment_reschedule(
-        appointment=old, start=dt.datetime(2027, 3, 16, 14, tzinfo=dt.UTC), now=now
+    new = appointment_move(
+        appointment=old,
+        start=dt.datetime(2027, 3, 16, 14, tzinfo=dt.UTC),
+        now=now,
+        policy=ChangePolicy.ONLINE,
     )
 
     assert set(Reminder.objects.filter(appointment=old).values_list("status", flat=True)) == {
@@ -235,7 +246,9 @@ def test_rescheduling_moves_the_reminders_to_the_new_time() -> None:
 def test_cancelling_removes_the_reminders_and_nothing_is_sent() -> None:
     appointment = _public_booking()
 
-    scheduling.appointment_cancel(appointment=appointment, now=appointment.start - 72 * H)
+    appointment_cancel(
+        appointment=appointment, now=appointment.start - 72 * H, policy=ChangePolicy.ONLINE
+    )
     sent = _send(appointment.start - H)
 
     assert set(Reminder.objects.values_list("status", flat=True)) == {Status.CANCELLED}
@@ -248,7 +261,7 @@ def test_declining_a_request_removes_nothing_it_never_had_and_sends_nothing() ->
     appointment.status = Appointment.Status.REQUESTED
     appointment.save()
 
-    scheduling.appointment_decline(appointment=appointment)
+    appointment_decline(appointment=appointment)
 
     assert not Reminder.objects.exists()
 

@@ -12,7 +12,7 @@ from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
-from confide.office.tests.test_schedule_fixtures import (
+from confide.office.tests.factories import (
     book,
     client_of,
     demo_clinician,

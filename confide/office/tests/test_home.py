@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from confide.clients.models import Client
 from confide.clients.services import note_create, note_sign
-from confide.office.tests.test_schedule_fixtures import (
+from confide.office.tests.factories import (
     book,
     client_of,
     clinician_of,

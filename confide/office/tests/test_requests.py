@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 
 from confide.audit.models import AuditEvent
 from confide.clients.models import Client, ConsultationRequest
-from confide.office.tests.test_schedule_fixtures import (
+from confide.office.tests.factories import (
     clinician_of,
     demo_clinician,
     request_for,

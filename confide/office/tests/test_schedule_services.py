@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,9 +19,8 @@ from confide.clients.services import (
     client_set_status,
     person_details_from_request,
 )
-from confide.notifications.services import appointment_notify
 from confide.notifications.tasks import send_appointment_message
-from confide.office.tests.test_schedule_fixtures import (
+from confide.office.tests.factories import (
     book,
     client_of,
     clinician_of,
@@ -30,25 +30,25 @@ from confide.office.tests.test_schedule_fixtures import (
     utc,
 )
 from confide.practice.models import Clinician
-from confide.scheduling import office_services
-from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
-from confide.scheduling.office_services import (
-    ScheduleError,
-    SeriesCollision,
-    TimeTaken,
+from confide.scheduling.booking import (
+    SeriesResult,
     appointment_create,
-    appointment_move,
-    appointment_office_cancel,
     appointment_series_create,
+)
+from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
+from confide.scheduling.errors import SchedulingError, SeriesCollision, TimeTaken
+from confide.scheduling.events import appointment_changed
+from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
+from confide.scheduling.requests import (
     consultation_request_accept,
     consultation_request_close,
     consultation_request_contacted,
-    outside_working_hours,
-    series_starts,
-    wall_time_issue,
 )
+from confide.scheduling.selectors import outside_working_hours, series_starts, wall_time_issue
 
 NEW_YORK = ZoneInfo("America/New_York")
+# The office moves what has not ended yet; every appointment below is after this.
+NOW = utc("2027-03-08 12:00")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 
@@ -173,17 +173,16 @@ def actor(owner: User) -> User:
 
 
 @pytest.fixture
-def notified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """Record each appointment_notify call as (appointment id, event)."""
+def notified() -> Iterator[list[tuple[int, str]]]:
+    """Record each change scheduling announces as (appointment id, event)."""
     calls: list[tuple[int, str]] = []
-    real = appointment_notify
 
-    def spy(*, appointment: Appointment, event: Any, **options: Any) -> Any:
+    def record(sender: Any, *, appointment: Appointment, event: Any, **details: Any) -> None:
         calls.append((appointment.pk, str(event)))
-        return real(appointment=appointment, event=event, **options)
 
-    monkeypatch.setattr(office_services, "appointment_notify", spy)
-    return calls
+    appointment_changed.connect(record)
+    yield calls
+    appointment_changed.disconnect(record)
 
 
 def _create(client: Client, kind: AppointmentType, start: dt.datetime, actor: User) -> Appointment:
@@ -294,7 +293,7 @@ def test_it_refuses_a_booking_that_makes_no_sense(
             now=utc("2027-03-01 12:00"),
         )  # fmt: skip
 
-    with pytest.raises(ScheduleError, match=message) as caught:
+    with pytest.raises(SchedulingError, match=message) as caught:
         appointment_create(
             client=client, appointment_type=kind, format=format,
             start=utc("2027-03-16 14:00"), actor=actor, request=None,
@@ -350,7 +349,7 @@ WEEKLY_ACROSS_SPRING = series_starts(
 def _series(
     client: Client, kind: AppointmentType, actor: User, *, skip: bool,
     starts: list[dt.datetime] = WEEKLY_ACROSS_SPRING,
-) -> office_services.SeriesResult:  # fmt: skip
+) -> SeriesResult:  # fmt: skip
     return appointment_series_create(
         client=client, appointment_type=kind, format="in_person", starts=starts,
         skip_collisions=skip, actor=actor, request=None,
@@ -410,7 +409,7 @@ def test_a_series_where_every_date_collides_books_nothing_even_when_skipping(
     for start in WEEKLY_ACROSS_SPRING:
         book(other, start)
 
-    with pytest.raises(ScheduleError, match="Every date"):
+    with pytest.raises(SchedulingError, match="Every date"):
         _series(client, kind, actor, skip=True)
     assert not Appointment.objects.filter(client=client).exists()
 
@@ -419,7 +418,7 @@ def test_a_series_is_limited_in_length(client: Client, kind: AppointmentType, ac
     starts = series_starts(
         first_day=dt.date(2027, 1, 4), wall=dt.time(10), tz=NEW_YORK, every_weeks=1, count=53
     )
-    with pytest.raises(ScheduleError, match="from 1 to 52") as caught:
+    with pytest.raises(SchedulingError, match="from 1 to 52") as caught:
         _series(client, kind, actor, skip=False, starts=starts)
     assert caught.value.field == "count"
 
@@ -433,7 +432,12 @@ def test_moving_keeps_the_calendar_entry_and_the_client(
     old = book(client, utc("2027-03-16 14:00"))
 
     new = appointment_move(
-        appointment=old, start=utc("2027-03-16 14:15"), actor=actor, request=None
+        appointment=old,
+        start=utc("2027-03-16 14:15"),
+        now=NOW,
+        policy=ChangePolicy.OFFICE,
+        actor=actor,
+        request=None,
     )
 
     old.refresh_from_db()
@@ -453,7 +457,14 @@ def test_moving_onto_another_appointment_changes_nothing(client: Client, actor: 
     book(client_of(client.clinician, "Lee T."), utc("2027-03-16 16:00"))
 
     with pytest.raises(TimeTaken, match=r"Lee T\."):
-        appointment_move(appointment=old, start=utc("2027-03-16 15:30"), actor=actor, request=None)
+        appointment_move(
+            appointment=old,
+            start=utc("2027-03-16 15:30"),
+            now=NOW,
+            policy=ChangePolicy.OFFICE,
+            actor=actor,
+            request=None,
+        )
 
     old.refresh_from_db()
     assert old.status == Appointment.Status.CONFIRMED
@@ -467,19 +478,31 @@ def test_only_an_active_appointment_can_be_moved_or_cancelled(
 ) -> None:
     appointment = book(client, utc("2027-03-16 14:00"), status=status)
 
-    with pytest.raises(ScheduleError, match="active"):
+    with pytest.raises(SchedulingError, match="active"):
         appointment_move(
-            appointment=appointment, start=utc("2027-03-17 14:00"), actor=actor, request=None
+            appointment=appointment,
+            start=utc("2027-03-17 14:00"),
+            now=NOW,
+            policy=ChangePolicy.OFFICE,
+            actor=actor,
+            request=None,
         )
-    with pytest.raises(ScheduleError, match="no longer active"):
-        appointment_office_cancel(appointment=appointment, actor=actor, request=None)
+    with pytest.raises(SchedulingError, match="no longer active"):
+        appointment_cancel(
+            appointment=appointment, now=NOW, policy=ChangePolicy.OFFICE, actor=actor, request=None
+        )
 
 
 def test_moving_to_the_same_time_is_refused(client: Client, actor: User) -> None:
     appointment = book(client, utc("2027-03-16 14:00"))
-    with pytest.raises(ScheduleError, match="already has"):
+    with pytest.raises(SchedulingError, match="already has"):
         appointment_move(
-            appointment=appointment, start=utc("2027-03-16 14:00"), actor=actor, request=None
+            appointment=appointment,
+            start=utc("2027-03-16 14:00"),
+            now=NOW,
+            policy=ChangePolicy.OFFICE,
+            actor=actor,
+            request=None,
         )
 
 
@@ -488,7 +511,9 @@ def test_cancelling_frees_the_time_and_tells_the_calendar(
 ) -> None:
     appointment = book(client, utc("2027-03-16 14:00"))
 
-    cancelled = appointment_office_cancel(appointment=appointment, actor=actor, request=None)
+    cancelled = appointment_cancel(
+        appointment=appointment, now=NOW, policy=ChangePolicy.OFFICE, actor=actor, request=None
+    )
 
     assert cancelled.status == Appointment.Status.CANCELLED
     assert cancelled.ical_sequence == 1
@@ -508,7 +533,12 @@ def test_a_consultation_moved_from_the_office_tells_the_person(
     old.save()
 
     new = appointment_move(
-        appointment=old, start=utc("2027-03-17 14:00"), actor=actor, request=None
+        appointment=old,
+        start=utc("2027-03-17 14:00"),
+        now=NOW,
+        policy=ChangePolicy.OFFICE,
+        actor=actor,
+        request=None,
     )
 
     assert new.consultation == consultation
@@ -548,14 +578,14 @@ def test_a_request_is_marked_contacted_once(clinician: Clinician, actor: User) -
     assert consultation.status == ConsultationRequest.Status.CONTACTED
     event = AuditEvent.objects.get(target_uid=consultation.uid)
     assert (event.action, event.summary, event.client_uid) == ("change", "marked contacted", None)
-    with pytest.raises(ScheduleError, match="already marked"):
+    with pytest.raises(SchedulingError, match="already marked"):
         consultation_request_contacted(consultation=consultation, actor=actor, request=None)
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_closing_needs_a_reason(clinician: Clinician, actor: User, reason: str) -> None:
     consultation = request_for(clinician)
-    with pytest.raises(ScheduleError, match="Say why") as caught:
+    with pytest.raises(SchedulingError, match="Say why") as caught:
         consultation_request_close(
             consultation=consultation, reason=reason, actor=actor, request=None
         )
@@ -576,7 +606,7 @@ def test_closing_keeps_the_reason_out_of_the_audit_log(clinician: Clinician, act
     assert consultation.status == ConsultationRequest.Status.CLOSED
     assert consultation.close_reason == "Referred to a trauma specialist"
     assert AuditEvent.objects.get(target_uid=consultation.uid).summary == "closed"
-    with pytest.raises(ScheduleError, match="already been dealt with"):
+    with pytest.raises(SchedulingError, match="already been dealt with"):
         consultation_request_contacted(consultation=consultation, actor=actor, request=None)
 
 
@@ -606,7 +636,7 @@ def test_accepting_a_request_makes_a_couple_with_each_partners_own_wishes(
         "212-555-0142", False, "weekdays after 6 pm",
     )  # fmt: skip
     assert (alex.email, alex.may_email, alex.phone) == ("alex@example.org", True, "")
-    with pytest.raises(ScheduleError, match="already been dealt with"):
+    with pytest.raises(SchedulingError, match="already been dealt with"):
         consultation_request_accept(
             consultation=consultation, kind="individual",
             people=[person_details_from_request(consultation)], display_name="",
@@ -619,7 +649,7 @@ def test_accepting_a_couple_without_the_partner_saves_nothing(
     clinician: Clinician, actor: User
 ) -> None:
     consultation = request_for(clinician)
-    with pytest.raises(ScheduleError, match="both partners"):
+    with pytest.raises(SchedulingError, match="both partners"):
         consultation_request_accept(
             consultation=consultation, kind=Client.Kind.COUPLE,
             people=[person_details_from_request(consultation)], display_name="",

@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 
 from confide.audit.models import AuditEvent
 from confide.clients.models import Client
-from confide.office.tests.test_schedule_fixtures import (
+from confide.office.tests.factories import (
     book,
     client_of,
     clinician_of,

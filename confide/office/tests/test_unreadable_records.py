@@ -19,7 +19,7 @@ from confide.clients.sealed import forget_verified_keys, keyring
 from confide.clients.services import PersonDetails
 from confide.lib.crypto import new_key
 from confide.practice.models import Clinician
-from confide.scheduling.services import ContactDetails, consultation_request_create
+from confide.scheduling.requests import ContactDetails, consultation_request_create
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2027, 3, 15, 15, 0, tzinfo=dt.UTC)

@@ -6,7 +6,7 @@ import pytest
 
 from confide.practice.models import Clinician
 from confide.scheduling.models import AppointmentType
-from confide.scheduling.services import ContactDetails
+from confide.scheduling.requests import ContactDetails
 
 
 @pytest.fixture

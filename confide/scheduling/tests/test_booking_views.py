@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from confide.clients.models import ConsultationRequest
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.services import available_slots, bookable_window
+from confide.scheduling.selectors import available_slots, bookable_window
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from confide.clients.models import ConsultationRequest
 from confide.office.forms_clients import NewClientForm
 from confide.office.forms_schedule import AcceptRequestForm, CloseRequestForm
 from confide.scheduling.models import Appointment, AppointmentType
-from confide.scheduling.services import available_slots, bookable_window
+from confide.scheduling.selectors import available_slots, bookable_window
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from confide.scheduling.booking import appointment_book
 from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
-from confide.scheduling.services import (
-    ContactDetails,
-    appointment_book,
-    available_slots,
-    bookable_window,
-)
+from confide.scheduling.requests import ContactDetails
+from confide.scheduling.selectors import available_slots, bookable_window
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Booking services against the real database, including its overlap guard."""
+"""Booking and changing appointments against the real database, including its overlap guard."""
 
 from __future__ import annotations
 
@@ -10,18 +10,25 @@ from django.test.utils import CaptureQueriesContext
 
 from confide.clients.models import ConsultationRequest
 from confide.practice.models import Clinician, Practice
-from confide.scheduling import services
-from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
-from confide.scheduling.services import (
+from confide.scheduling.booking import appointment_book
+from confide.scheduling.changes import (
+    ChangePolicy,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_decline,
+    appointment_move,
+)
+from confide.scheduling.errors import (
     AlreadyBooked,
-    ContactDetails,
+    ContactMissing,
     InsideCancellationWindow,
     NotChangeable,
     SlotTaken,
     SlotUnavailable,
-    appointment_book,
-    available_slots,
 )
+from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
+from confide.scheduling.requests import ContactDetails, consultation_request_create
+from confide.scheduling.selectors import available_slots
 from confide.scheduling.tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +210,7 @@ def test_types_that_need_approval_are_requested(
         first_day=dt.date(2027, 3, 16),
         last_day=dt.date(2027, 3, 16),
     )
-    services.appointment_decline(appointment=appointment)
+    appointment_decline(appointment=appointment)
     assert start in available_slots(
         appointment_type=first_session,
         now=NOW,
@@ -211,7 +218,7 @@ def test_types_that_need_approval_are_requested(
         last_day=dt.date(2027, 3, 16),
     )
     with pytest.raises(NotChangeable):
-        services.appointment_confirm(appointment=appointment)
+        appointment_confirm(appointment=appointment)
 
 
 @pytest.mark.parametrize(
@@ -370,7 +377,9 @@ def test_rescheduling_keeps_the_calendar_identity_and_retires_the_old_link(
     consultation: AppointmentType, contact: ContactDetails
 ) -> None:
     old = _booked(consultation, contact)
-    new = services.appointment_reschedule(appointment=old, start=utc("2027-03-15 14:15"), now=NOW)
+    new = appointment_move(
+        appointment=old, start=utc("2027-03-15 14:15"), now=NOW, policy=ChangePolicy.ONLINE
+    )
     old.refresh_from_db()
     assert old.status == Appointment.Status.RESCHEDULED
     assert old.rescheduled_to == new
@@ -380,9 +389,11 @@ def test_rescheduling_keeps_the_calendar_identity_and_retires_the_old_link(
     assert new.manage_key != old.manage_key
     assert new.consultation == old.consultation
     with pytest.raises(NotChangeable):
-        services.appointment_reschedule(appointment=old, start=utc("2027-03-15 15:00"), now=NOW)
+        appointment_move(
+            appointment=old, start=utc("2027-03-15 15:00"), now=NOW, policy=ChangePolicy.ONLINE
+        )
     with pytest.raises(NotChangeable):
-        services.appointment_cancel(appointment=old, now=NOW)
+        appointment_cancel(appointment=old, now=NOW, policy=ChangePolicy.ONLINE)
 
 
 def test_rescheduling_to_a_taken_time_changes_nothing(
@@ -392,7 +403,9 @@ def test_rescheduling_to_a_taken_time_changes_nothing(
     # Free time after a booking starts at its buffer's end: 14:20, 14:35, 14:50 ...
     _booked(consultation, contact, "2027-03-15 14:50")
     with pytest.raises(SlotTaken):
-        services.appointment_reschedule(appointment=mine, start=utc("2027-03-15 14:50"), now=NOW)
+        appointment_move(
+            appointment=mine, start=utc("2027-03-15 14:50"), now=NOW, policy=ChangePolicy.ONLINE
+        )
     mine.refresh_from_db()
     assert mine.status == Appointment.Status.CONFIRMED
     assert Appointment.objects.count() == 2
@@ -402,13 +415,13 @@ def test_cancelling_frees_the_time_and_cannot_be_repeated(
     consultation: AppointmentType, contact: ContactDetails
 ) -> None:
     appointment = _booked(consultation, contact)
-    services.appointment_cancel(appointment=appointment, now=NOW)
+    appointment_cancel(appointment=appointment, now=NOW, policy=ChangePolicy.ONLINE)
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
     assert appointment.ical_sequence == 1
     assert "14:00" in _day(consultation, "2027-03-15")
     with pytest.raises(NotChangeable):
-        services.appointment_cancel(appointment=appointment, now=NOW)
+        appointment_cancel(appointment=appointment, now=NOW, policy=ChangePolicy.ONLINE)
 
 
 def test_inside_the_cancellation_window_people_are_asked_to_call(
@@ -418,21 +431,24 @@ def test_inside_the_cancellation_window_people_are_asked_to_call(
     appointment = _booked(consultation, contact)
     late = appointment.start - dt.timedelta(hours=23)
     with pytest.raises(InsideCancellationWindow):
-        services.appointment_cancel(appointment=appointment, now=late)
+        appointment_cancel(appointment=appointment, now=late, policy=ChangePolicy.ONLINE)
     with pytest.raises(InsideCancellationWindow):
-        services.appointment_reschedule(
-            appointment=appointment, start=utc("2027-03-16 14:00"), now=late
+        appointment_move(
+            appointment=appointment,
+            start=utc("2027-03-16 14:00"),
+            now=late,
+            policy=ChangePolicy.ONLINE,
         )
     # The clinician can still cancel from the office.
-    services.appointment_cancel(appointment=appointment, now=late, by_clinician=True)
+    appointment_cancel(appointment=appointment, now=late, policy=ChangePolicy.OFFICE)
 
 
 def test_a_request_without_a_time_needs_a_way_to_reach_them(clinician: Clinician) -> None:
-    with pytest.raises(services.BookingError):
-        services.consultation_request_create(
+    with pytest.raises(ContactMissing):
+        consultation_request_create(
             clinician=clinician, contact=ContactDetails(name="X"), preferred_times="any"
         )
-    request = services.consultation_request_create(
+    request = consultation_request_create(
         clinician=clinician,
         contact=ContactDetails(name="X", phone="(212) 555-0111", may_text=True),
         preferred_times="I don't want to be alive some days, but evenings work",
@@ -449,8 +465,8 @@ def test_a_client_session_moved_through_its_link_stays_the_clients(
     appointment = _booked(consultation, contact)
     Appointment.objects.filter(pk=appointment.pk).update(client=client)
     appointment.refresh_from_db()
-    new = services.appointment_reschedule(
-        appointment=appointment, start=utc("2027-03-15 14:15"), now=NOW
+    new = appointment_move(
+        appointment=appointment, start=utc("2027-03-15 14:15"), now=NOW, policy=ChangePolicy.ONLINE
     )
     assert new.client == client
     assert new.consultation == appointment.consultation

@@ -1,0 +1,48 @@
+"""What happens to appointments, announced to whoever listens (messages, reminders, later more)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from confide.scheduling.models import Appointment
+
+type Actor = AbstractBaseUser | AnonymousUser
+"""Who makes a change: a signed-in staff member (or, in tests, anyone)."""
+
+
+class Event(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    REQUESTED = "requested", "Requested"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    RESCHEDULED = "rescheduled", "Moved to another time"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+appointment_changed = Signal()
+"""Sent by every scheduling change, inside its transaction, with these keyword arguments:
+
+- ``appointment``: the appointment as it is now (for RESCHEDULED the new one; the earlier one
+  is its ``rescheduled_from``);
+- ``event``: an ``Event``;
+- ``actor``: the staff member who made the change, or None when the person who booked made it
+  online (through their link).
+
+Receivers run in the same transaction, so whatever they write commits or rolls back with the
+change; an exception in a receiver undoes the change.
+"""
+
+
+def appointment_changed_send(
+    *, appointment: Appointment, event: Event, actor: Actor | None
+) -> None:
+    """Announce a change of an appointment to every receiver, in the caller's transaction."""
+    # send(), not send_robust(): a receiver that fails must roll the change back, not be skipped.
+    appointment_changed.send(
+        sender=type(appointment), appointment=appointment, event=event, actor=actor
+    )
