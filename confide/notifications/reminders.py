@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,7 +57,6 @@ Status = Reminder.Status
 # Agendas are for the morning: one that could not go out within this long after its time waits
 # for the next day rather than arriving in the afternoon.
 AGENDA_LATEST = dt.timedelta(hours=4)
-UNGUARDED_DELAY = 0.2
 
 
 def _quiet_hours(practice: Practice) -> QuietHours:
@@ -157,24 +155,13 @@ def agendas_schedule(*, now: dt.datetime) -> int:
     return len(created)
 
 
-def reminders_claim(
-    *, worker_id: str, now: dt.datetime, limit: int, guarded: bool = True
-) -> list[int]:
+def reminders_claim(*, worker_id: str, now: dt.datetime, limit: int) -> list[int]:
     """Mark up to ``limit`` due reminders as this worker's; return their ids.
 
     PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED), so workers never
     wait on each other nor claim the same row; SQLite runs the read and the update in one
-    exclusive transaction. ``guarded=False`` reads, then writes, with nothing holding the two
-    together: the concurrency tests' control case, to show the race is real.
+    exclusive transaction.
     """
-    if not guarded:
-        ids = list(Reminder.objects.due(now).values_list("pk", flat=True)[:limit])
-        # Stand in for a slower worker between the read and the write, as the race tests need.
-        time.sleep(UNGUARDED_DELAY)
-        Reminder.objects.filter(pk__in=ids).update(
-            status=Status.SENDING, claimed_by=worker_id, claimed_at=now, attempts=F("attempts") + 1
-        )
-        return ids
     with exclusive_transaction(Reminder.objects.db):
         ids = list(
             Reminder.objects.due(now)
@@ -372,7 +359,6 @@ def reminders_send_due(
     worker_id: str,
     clock: Callable[[], dt.datetime],
     limit: int = 50,
-    guarded: bool = True,
     keep_going: Callable[[], bool] = lambda: True,
 ) -> int:
     """Claim the reminders due now and send them over one mail connection; return how many.
@@ -380,7 +366,7 @@ def reminders_send_due(
     Any that this worker still holds at the end (it is stopping, or an error between claim and
     mark) are put back at once rather than waiting for the sweeper.
     """
-    ids = reminders_claim(worker_id=worker_id, now=clock(), limit=limit, guarded=guarded)
+    ids = reminders_claim(worker_id=worker_id, now=clock(), limit=limit)
     if not ids:
         return 0
     # One connection for the round: opened by the first email, closed at the end.

@@ -39,7 +39,6 @@ class ConfideWorker(Worker):
         lease_seconds: float = 60.0,
         sweep_interval: float | None = None,
         reminder_batch: int = 50,
-        guarded_claims: bool = True,
         clock: Callable[[], dt.datetime] = timezone.now,
         **options: Any,
     ) -> None:
@@ -47,7 +46,6 @@ class ConfideWorker(Worker):
         self.lease_seconds = lease_seconds
         self.sweep_interval = sweep_interval or lease_seconds / 2
         self.reminder_batch = reminder_batch
-        self.guarded_claims = guarded_claims
         self.clock = clock
         self.stopping = threading.Event()
         self.reminders_sent = 0
@@ -90,7 +88,6 @@ class ConfideWorker(Worker):
             worker_id=self.worker_id,
             clock=self.clock,
             limit=self.reminder_batch,
-            guarded=self.guarded_claims,
             keep_going=lambda: not self.stopping.is_set(),
         )
         self.reminders_sent += sent

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -40,6 +40,8 @@ from e2e.servers import running_process, test_server_environment
 # Alone: workers racing for leases and killed mid-send need the machine to themselves.
 pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.serial]
 LEASE = 1.0
+# manage.py with the claim's lock taken out, for the control case.
+UNGUARDED = ("-m", "e2e.reminders.unguarded_worker")
 Status = Reminder.Status
 
 
@@ -97,8 +99,10 @@ def log() -> Iterator[IO[bytes]]:
         yield file
 
 
-def _worker_argv(*extra: str, batch: bool = False) -> list[str]:
-    argv = [sys.executable, "manage.py", "confide_worker", "--no-startup-delay", "--no-reload"]
+def _worker_argv(
+    *extra: str, batch: bool = False, manage: Sequence[str] = ("manage.py",)
+) -> list[str]:
+    argv = [sys.executable, *manage, "confide_worker", "--no-startup-delay", "--no-reload"]
     argv += ["--interval", "0.05", "--lease-seconds", str(LEASE), *extra]
     return [*argv, "--batch"] if batch else argv
 
@@ -154,8 +158,8 @@ def _all_done() -> bool:
     return not Reminder.objects.filter(status__in=[Status.PENDING, Status.SENDING]).exists()
 
 
-def _two_workers(port: int, log: IO[bytes], *extra: str) -> None:
-    argv = _worker_argv("--reminder-batch", "10", *extra)
+def _two_workers(port: int, log: IO[bytes], *, manage: Sequence[str] = ("manage.py",)) -> None:
+    argv = _worker_argv("--reminder-batch", "10", manage=manage)
     # Nothing is due until both are up: one worker starting a few seconds before the other on a
     # busy machine could otherwise send everything alone.
     Reminder.objects.update(send_at=timezone.now() + dt.timedelta(days=30))
@@ -200,7 +204,8 @@ def test_control_without_the_claims_lock_two_workers_send_duplicates(
     inbox.delay = 0.01
     _due_reminders(60)
 
-    _two_workers(port, log, "--unguarded-claims")
+    # The workers are the test's own: no option or setting of Confide can take the lock out.
+    _two_workers(port, log, manage=UNGUARDED)
 
     counts = inbox.ids()
     assert len(counts) == 120

@@ -36,8 +36,6 @@ class Command(db_worker.Command):
             default=50,
             help="Reminders claimed at a time (default: %(default)s).",
         )
-        # The concurrency tests' control case: claims without the lock, to show the race.
-        parser.add_argument("--unguarded-claims", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity: int = options["verbosity"]
@@ -63,7 +61,6 @@ class Command(db_worker.Command):
             excluded_queue_names=excluded,
             lease_seconds=options["lease_seconds"],
             reminder_batch=options["reminder_batch"],
-            guarded_claims=not options["unguarded_claims"],
         )
         worker.configure_signals()
         worker.run()
