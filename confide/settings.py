@@ -84,6 +84,7 @@ except KeyringError as error:
     raise ImproperlyConfiguredError(f"CONFIDE_DATA_KEYS: {error}") from None
 
 INSTALLED_APPS = [
+    "confide.keys",
     "confide.practice",
     "confide.clients",
     "confide.scheduling",

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from confide.accounts.ratelimit import client_address
 from confide.accounts.sessions import password_recently_proven
+from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed, seal
 
 # allauth's encrypt() and decrypt() hooks are given the text alone, never the authenticator, so
@@ -49,15 +50,11 @@ class StaffAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
 def mfa_secret_seal(text: str) -> str:
     """Seal an authenticator app's secret or a recovery-code seed with the data keys."""
-    from confide.clients.sealed import keyring
-
     return seal(text, context=MFA_SECRET_CONTEXT, keyring=keyring())
 
 
 def mfa_secret_open(sealed: str) -> str:
     """Open a value sealed by ``mfa_secret_seal``; raise DecryptionError if it does not open."""
-    from confide.clients.sealed import keyring
-
     return open_sealed(sealed, context=MFA_SECRET_CONTEXT, keyring=keyring())
 
 

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from confide.accounts import signals
+        from confide.accounts.witnesses import second_factor_secrets
+        from confide.keys.ring import witnesses_register
 
+        witnesses_register(second_factor_secrets)
         post_migrate.connect(signals.groups_sync_after_migrate, dispatch_uid="staff_groups")
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import sessions_end
+from confide.keys.ring import keyring
 from confide.practice.models import Clinician
 
 PRACTICE_MANAGER_GROUP = "Practice managers"
@@ -236,10 +237,10 @@ def mfa_secrets_reseal() -> tuple[int, int]:
     """Re-seal second-factor secrets with the newest data key; return (re-sealed, unopened).
 
     Run after a new key is put first, before the old one is removed: a secret whose key is gone
-    no longer opens, and its owner could only sign in after the owner removed it.
+    no longer opens, and its owner could only sign in after the owner removed it. A re-sealed
+    recovery-code seed changes its owner's security stamp, which signs them out everywhere.
     """
     from confide.accounts.adapters import mfa_secret_open, mfa_secret_seal
-    from confide.clients.sealed import keyring
     from confide.lib.crypto import DecryptionError, key_id_of
 
     current = keyring().current

@@ -8,3 +8,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Registers the deployment check on the database role (check --deploy).
         from confide.audit import checks  # noqa: F401
+        from confide.audit.witnesses import chained_events
+        from confide.keys.ring import witnesses_register
+
+        witnesses_register(chained_events)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -11,17 +10,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from confide.audit.chain import GENESIS, EventFields, chain_key, link
+from confide.keys.ring import keyring
 from confide.lib.crypto import Keyring
 
 
-@lru_cache(maxsize=4)
-def _keyring(text: str) -> Keyring:
-    return Keyring.parse(text)
-
-
 def chain_keyring() -> Keyring:
-    """Return the data keyring the chain is keyed with (read on use, never at import)."""
-    return _keyring(settings.DATA_KEYS)
+    """Return the data keyring the chain is keyed with, verified like every use of the keys."""
+    return keyring()
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -6,4 +6,7 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients and consultation requests"
 
     def ready(self) -> None:
-        from confide.clients import checks  # noqa: F401  (registers the data key check)
+        from confide.clients.witnesses import sealed_values
+        from confide.keys.ring import witnesses_register
+
+        witnesses_register(sealed_values)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from confide.clients.sealed import DataKeyMismatchError
+from confide.keys.ring import DataKeyMismatchError
 from confide.lib.crypto import DecryptionError
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from confide.clients.sealed import keyring, sealed_text
+from confide.clients.sealed import sealed_text
+from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed_bytes, seal_bytes
 from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
@@ -326,17 +327,3 @@ class Document(models.Model):
 
     def _context(self) -> str:
         return f"{self._meta.label_lower}:{self.uid}:data"
-
-
-class DataKeyCheck(models.Model):
-    """A value sealed with a data key when its id was first seen, to refuse a wrong key later."""
-
-    key_id = models.CharField(max_length=32, unique=True)
-    check_value = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["key_id"]
-
-    def __str__(self) -> str:
-        return f"Check for data key {self.key_id}"

@@ -1,80 +1,31 @@
-"""Model attributes whose text is stored sealed (see confide.lib.crypto), and the key checks."""
+"""Model attributes whose text is stored sealed with the data keys (see confide.lib.crypto)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models
 
-from confide.lib.crypto import Keyring, key_check, mismatched_keys, open_sealed, seal
+# The keys live in their own app, which every app that seals depends on; these names are kept
+# here for the code that imported them from this module.
+from confide.keys.ring import (
+    DataKeyMismatchError,
+    configured_keyring,
+    forget_verified_keys,
+    keyring,
+)
+from confide.lib.crypto import open_sealed, seal
 
-# Keyring texts whose keys matched their stored checks in this process (after commit).
-_verified: set[str] = set()
-
-
-class DataKeyMismatchError(ImproperlyConfigured):
-    """A configured data key has other bytes than the key its id was first seen with."""
-
-    def __init__(self, key_id: str) -> None:
-        super().__init__(
-            f"CONFIDE_DATA_KEYS: key {key_id!r} does not match the key {key_id!r} this database "
-            f"was first used with. Nothing is sealed or opened with it. Configure the original "
-            f"key {key_id!r}, or give a new key a new id (see docs/production.md)."
-        )
-        self.key_id = key_id
-
-
-@lru_cache(maxsize=4)
-def _keyring(text: str) -> Keyring:
-    return Keyring.parse(text)
-
-
-def configured_keyring() -> Keyring:
-    """Return the keyring as configured, before any check against the database."""
-    return _keyring(settings.DATA_KEYS)
-
-
-def keyring() -> Keyring:
-    """Return the configured keyring, verified against the stored key checks once per process.
-
-    Raise DataKeyMismatchError when a key's bytes differ from those its id was first seen with,
-    so nothing is ever sealed with a wrong key. A key seen for the first time has its check
-    recorded before anything is sealed with it.
-    """
-    text = settings.DATA_KEYS
-    ring = _keyring(text)
-    if text not in _verified:
-        _verify(ring, text)
-    return ring
-
-
-def _verify(ring: Keyring, text: str) -> None:
-    from confide.clients.models import DataKeyCheck
-
-    stored = dict(
-        DataKeyCheck.objects.filter(key_id__in=list(ring.keys)).values_list("key_id", "check_value")
-    )
-    for key_id in ring.keys:
-        if key_id not in stored:
-            # get_or_create: two processes seeing a new key at once keep one check between them.
-            row, _ = DataKeyCheck.objects.get_or_create(
-                key_id=key_id, defaults={"check_value": key_check(ring, key_id)}
-            )
-            stored[key_id] = row.check_value
-    wrong = mismatched_keys(ring, stored)
-    if wrong:
-        raise DataKeyMismatchError(wrong[0])
-    # Remember only once the checks are committed: a rolled-back first use must record them again.
-    transaction.on_commit(lambda: _verified.add(text))
-
-
-def forget_verified_keys() -> None:
-    """Make the next use of the keyring check the keys against the database again."""
-    _verified.clear()
+__all__ = [
+    "DataKeyMismatchError",
+    "SealedText",
+    "configured_keyring",
+    "forget_verified_keys",
+    "keyring",
+    "sealed_attributes",
+    "sealed_text",
+]
 
 
 class SealedText(property):

@@ -101,6 +101,11 @@ def _seal_with(keyring: Keyring, key_id: str, data: bytes, context: str) -> str:
     return f"{_PREFIX}.{key_id}.{body}"
 
 
+def sealed_prefix(key_id: str) -> str:
+    """Return how every value sealed with key ``key_id`` begins."""
+    return f"{_PREFIX}.{key_id}."
+
+
 def key_id_of(sealed: str) -> str | None:
     """Return which key sealed a value, or None when it is not a sealed value."""
     parts = sealed.split(".", 2)

@@ -1,9 +1,9 @@
 """Seal the second-factor secrets stored in clear before MFA_ADAPTER sealed new ones."""
 
-from django.conf import settings
 from django.db import migrations
 
-from confide.lib.crypto import Keyring, key_id_of, open_sealed, seal
+from confide.keys.ring import data_keys_verify
+from confide.lib.crypto import key_id_of, open_sealed, seal
 
 # The context StaffMFAAdapter seals with (confide/accounts/adapters.py), fixed here as it was
 # when this migration was written.
@@ -26,21 +26,36 @@ def _change(data, kind, change):
     return data
 
 
-def _each(apps, change):
+def _rows(apps):
     authenticator = apps.get_model("mfa", "Authenticator")
-    for row in authenticator.objects.filter(type__in=list(SECRET_FIELDS)).iterator():
+    return authenticator, authenticator.objects.filter(type__in=list(SECRET_FIELDS))
+
+
+def _each(apps, change):
+    authenticator, rows = _rows(apps)
+    for row in rows.iterator():
         data = _change(row.data, row.type, change)
         if data != row.data:
             authenticator.objects.filter(pk=row.pk).update(data=data)
 
 
-def _keyring():
-    # Straight from the setting: the app's keyring() may rely on tables later migrations make.
-    return Keyring.parse(settings.DATA_KEYS)
+def _secrets(apps):
+    """Yield every secret kept in an authenticator's data, sealed or not."""
+    for row in _rows(apps)[1].iterator():
+        for field in SECRET_FIELDS.get(row.type, ()):
+            if isinstance(row.data.get(field), str):
+                yield row.data[field]
+        for field in CODE_LISTS.get(row.type, ()):
+            if isinstance(row.data.get(field), list):
+                yield from row.data[field]
 
 
 def secrets_seal(apps, schema_editor):
-    ring = _keyring()
+    if all(key_id_of(value) for value in _secrets(apps)):
+        return
+    # The keys are verified first, as for every use: a wrong key under the right id is refused
+    # before any secret is sealed with it.
+    ring = data_keys_verify(registry=apps)
     # Running twice, or after new rows were made sealed, must not seal a value twice.
     _each(
         apps,
@@ -49,7 +64,9 @@ def secrets_seal(apps, schema_editor):
 
 
 def secrets_unseal(apps, schema_editor):
-    ring = _keyring()
+    if not any(key_id_of(value) for value in _secrets(apps)):
+        return
+    ring = data_keys_verify(registry=apps)
     _each(
         apps,
         lambda value: (
@@ -61,6 +78,7 @@ def secrets_unseal(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_cache_table"),
+        ("keys", "0001_initial"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 

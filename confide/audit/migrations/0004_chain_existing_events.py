@@ -1,10 +1,9 @@
 """Chain the events recorded before the log was hash-chained, in the order they were recorded."""
 
-from django.conf import settings
 from django.db import migrations
 
 from confide.audit.chain import GENESIS, EventFields, chain_key, link
-from confide.lib.crypto import Keyring
+from confide.keys.ring import data_keys_verify
 
 BATCH = 1000
 
@@ -12,7 +11,15 @@ BATCH = 1000
 def chain_existing(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditChainHead = apps.get_model("audit", "AuditChainHead")
-    keyring = Keyring.parse(settings.DATA_KEYS)
+    sequence, previous = 0, GENESIS
+    if AuditEvent.objects.exists():
+        # The keys are verified first, as for every use: no event is hashed with a wrong key.
+        sequence, previous = _chain(AuditEvent, data_keys_verify(registry=apps))
+    AuditChainHead.objects.update_or_create(pk=1, defaults={"sequence": sequence, "hash": previous})
+
+
+def _chain(AuditEvent, keyring):
+    """Link every event in the order recorded; return the last one's sequence and hash."""
     key = chain_key(keyring, keyring.current)
     sequence, previous, batch = 0, GENESIS, []
     for event in AuditEvent.objects.order_by("at", "pk").iterator(chunk_size=BATCH):
@@ -38,7 +45,7 @@ def chain_existing(apps, schema_editor):
             batch = []
     if batch:
         AuditEvent.objects.bulk_update(batch, ["sequence", "previous_hash", "key_id", "hash"])
-    AuditChainHead.objects.update_or_create(pk=1, defaults={"sequence": sequence, "hash": previous})
+    return sequence, previous
 
 
 def unchain(apps, schema_editor):
@@ -46,5 +53,5 @@ def unchain(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0003_chain_fields")]
+    dependencies = [("audit", "0003_chain_fields"), ("keys", "0001_initial")]
     operations = [migrations.RunPython(chain_existing, unchain, elidable=False)]

@@ -1,4 +1,4 @@
-"""Key checks, a uid for each person, and sealed columns beside the plain ones they replace."""
+"""A uid for each person, and sealed columns beside the plain ones they replace."""
 
 from django.db import migrations, models
 
@@ -9,21 +9,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="DataKeyCheck",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key_id", models.CharField(max_length=32, unique=True)),
-                ("check_value", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-            ],
-            options={"ordering": ["key_id"]},
-        ),
         # Filled row by row in the next migration, then made unique.
         migrations.AddField(
             model_name="person",

@@ -7,18 +7,10 @@ meant when it was written. Values are read and written as columns, never through
 import datetime as dt
 import uuid
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
-from confide.lib.crypto import (
-    DecryptionError,
-    Keyring,
-    key_check,
-    mismatched_keys,
-    open_sealed,
-    seal,
-)
+from confide.keys.ring import data_keys_verify
+from confide.lib.crypto import DecryptionError, key_id_of, open_sealed, seal
 
 WISHES = [
     (
@@ -30,24 +22,6 @@ WISHES = [
 ]
 
 
-def _verified_keyring(apps):
-    """Return the configured keyring once every key matches its check (recording new ones)."""
-    ring = Keyring.parse(settings.DATA_KEYS)
-    checks = apps.get_model("clients", "DataKeyCheck")
-    stored = dict(checks.objects.values_list("key_id", "check_value"))
-    for key_id in ring.keys:
-        if key_id not in stored:
-            stored[key_id] = key_check(ring, key_id)
-            checks.objects.create(key_id=key_id, check_value=stored[key_id])
-    wrong = mismatched_keys(ring, stored)
-    if wrong:
-        raise ImproperlyConfigured(
-            f"CONFIDE_DATA_KEYS: key {wrong[0]!r} does not match the key {wrong[0]!r} this "
-            "database was first used with; nothing was sealed."
-        )
-    return ring
-
-
 def _note_context(note, client_uid, signed_at):
     signed = signed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if signed_at else "draft"
     return (
@@ -57,18 +31,34 @@ def _note_context(note, client_uid, signed_at):
 
 
 def _rebind(model, column, rows, ring, moves):
-    """Open each value with one context and seal it with another; return how many did not open."""
-    stuck = 0
-    for pk, sealed, old, new in moves(rows):
+    """Open each value with one context and seal it with another.
+
+    A value sealed with a configured key that does not open was changed in the database (or
+    its row was): stop, naming the rows, rather than leave it behind. Return how many values
+    named a key that is not configured; they stay as they were.
+    """
+    unopened, keyless = [], 0
+    for pk, uid, sealed, old, new in moves(rows):
+        if key_id_of(sealed) not in ring.keys:
+            # Its key was removed before the upgrade: nothing can open it here; it keeps
+            # refusing to open, and its page says so, until the key is configured again.
+            keyless += 1
+            continue
         try:
             plain = open_sealed(sealed, context=old, keyring=ring)
         except DecryptionError:
-            # Tampered or sealed with a key no longer configured: left as it was, it still
-            # refuses to open, and the page says so.
-            stuck += 1
+            unopened.append((uid, key_id_of(sealed)))
             continue
         model.objects.filter(pk=pk).update(**{column: seal(plain, context=new, keyring=ring)})
-    return stuck
+    if unopened:
+        uids = ", ".join(str(uid) for uid, _ in unopened[:10])
+        raise DecryptionError(
+            f"{len(unopened)} {model._meta.label} value(s) sealed with configured key "
+            f"{unopened[0][1]!r} do not open (uids {uids}); nothing was changed. Put those "
+            "rows back as they were (a backup has them) and migrate again.",
+            key_id=unopened[0][1],
+        )
+    return keyless
 
 
 def forward(apps, schema_editor):
@@ -85,7 +75,8 @@ def forward(apps, schema_editor):
     )
     if not (plain or note.objects.exclude(body_sealed="").exists() or amendment.objects.exists()):
         return
-    ring = _verified_keyring(apps)
+    # Verified before anything is sealed: a wrong key under the right id is refused here.
+    ring = data_keys_verify(registry=apps)
 
     for name, label, fields in WISHES:
         model = apps.get_model("clients", name)
@@ -99,7 +90,7 @@ def forward(apps, schema_editor):
                 )
 
     notes = note.objects.exclude(body_sealed="").select_related("client")
-    stuck = _rebind(
+    keyless = _rebind(
         note,
         "body_sealed",
         notes,
@@ -107,6 +98,7 @@ def forward(apps, schema_editor):
         lambda rows: (
             (
                 n.pk,
+                n.uid,
                 n.body_sealed,
                 f"clients.clinicalnote:{n.uid}:body",
                 _note_context(n, n.client.uid, n.signed_at),
@@ -114,7 +106,7 @@ def forward(apps, schema_editor):
             for n in rows
         ),
     )
-    stuck += _rebind(
+    keyless += _rebind(
         amendment,
         "text_sealed",
         amendment.objects.select_related("note"),
@@ -122,6 +114,7 @@ def forward(apps, schema_editor):
         lambda rows: (
             (
                 a.pk,
+                a.uid,
                 a.text_sealed,
                 f"clients.noteamendment:{a.uid}:text",
                 f"clients.noteamendment:{a.uid}:text|note={a.note.uid}",
@@ -129,8 +122,11 @@ def forward(apps, schema_editor):
             for a in rows
         ),
     )
-    if stuck:
-        print(f"\n  {stuck} note value(s) did not open and were left as they were.")
+    if keyless:
+        print(
+            f"\n  {keyless} note value(s) name a key that is not configured and were left as "
+            "they were: configure that key and run `manage.py reseal`."
+        )
 
 
 def backward(apps, schema_editor):
@@ -143,7 +139,7 @@ def backward(apps, schema_editor):
     )
     if not (sealed or note.objects.exclude(body_sealed="").exists() or amendment.objects.exists()):
         return
-    ring = _verified_keyring(apps)
+    ring = data_keys_verify(registry=apps)
 
     for name, label, fields in WISHES:
         model = apps.get_model("clients", name)
@@ -162,6 +158,7 @@ def backward(apps, schema_editor):
         lambda rows: (
             (
                 n.pk,
+                n.uid,
                 n.body_sealed,
                 _note_context(n, n.client.uid, n.signed_at),
                 f"clients.clinicalnote:{n.uid}:body",
@@ -177,6 +174,7 @@ def backward(apps, schema_editor):
         lambda rows: (
             (
                 a.pk,
+                a.uid,
                 a.text_sealed,
                 f"clients.noteamendment:{a.uid}:text|note={a.note.uid}",
                 f"clients.noteamendment:{a.uid}:text",
@@ -189,6 +187,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0006_key_checks_and_sealed_columns"),
+        ("keys", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]

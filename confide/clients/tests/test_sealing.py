@@ -20,17 +20,17 @@ from django.test import Client as HttpClient
 from pytest_django.fixtures import Settings
 
 from confide.clients import services
-from confide.clients.checks import data_keys_match_their_checks
 from confide.clients.models import (
     Client,
     ClinicalNote,
     ConsultationRequest,
-    DataKeyCheck,
     NoteAmendment,
     Person,
 )
-from confide.clients.sealed import DataKeyMismatchError, forget_verified_keys, keyring
 from confide.clients.services import PersonDetails
+from confide.keys.checks import data_keys_match_their_checks
+from confide.keys.models import DataKeyCheck
+from confide.keys.ring import DataKeyMismatchError, forget_verified_keys, keyring
 from confide.lib.crypto import DecryptionError, key_id_of, new_key, open_sealed, seal
 from confide.practice.models import Clinician
 from confide.scheduling.requests import (
@@ -121,7 +121,7 @@ def test_the_system_check_names_a_mismatched_key(settings: Settings) -> None:
 
     errors = data_keys_match_their_checks()
 
-    assert [(e.id, type(e)) for e in errors] == [("clients.E001", Error)]
+    assert [(e.id, type(e)) for e in errors] == [("keys.E001", Error)]
     assert "key 'k1' does not match" in errors[0].msg
     with pytest.raises(SystemCheckError, match="key 'k1' does not match"):
         call_command("check")

@@ -1,4 +1,4 @@
-"""A system check refusing a data key whose bytes differ from those its id was first seen with."""
+"""A system check refusing a data key that is not the one its id was first used with."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, register
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
-from confide.clients.sealed import configured_keyring
-from confide.lib.crypto import KeyringError, mismatched_keys
+from confide.keys.ring import configured_keyring, data_keys_refused
+from confide.lib.crypto import KeyringError
 
 
 @register("data_keys")
@@ -18,25 +18,20 @@ def data_keys_match_their_checks(
     databases: Sequence[str] | None = None,
     **kwargs: object,
 ) -> list[CheckMessage]:
-    """Return an error naming each configured key that does not match its stored check.
+    """Return an error naming each configured key its stored check or stored values refuse.
 
-    Runs with check, migrate and runserver. A database that cannot be read yet (not created,
-    not migrated, not reachable) is no error here: the keyring is verified again on first use.
+    Runs with check, migrate, runserver and other commands. A database that cannot be read yet
+    (not created, not migrated, not reachable) is no error here: the keyring is verified again
+    on first use.
     """
-    from confide.clients.models import DataKeyCheck
-
     if databases is not None and DEFAULT_DB_ALIAS not in databases:
         return []
     try:
-        ring = configured_keyring()
+        configured_keyring()
     except KeyringError:
         return []  # settings already refuse a malformed keyring, with its own message
     try:
-        stored = dict(
-            DataKeyCheck.objects.filter(key_id__in=list(ring.keys)).values_list(
-                "key_id", "check_value"
-            )
-        )
+        wrong = data_keys_refused()
     except DatabaseError:
         return []
     return [
@@ -47,7 +42,7 @@ def data_keys_match_their_checks(
                 f"Configure the original key {key_id!r}; a new key needs a new id. Values sealed "
                 "with a wrong key could never be opened with the right one, so nothing starts."
             ),
-            id="clients.E001",
+            id="keys.E001",
         )
-        for key_id in mismatched_keys(ring, stored)
+        for key_id in wrong
     ]
