@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from confide.keys.ring import DataKeyMismatchError, data_keys_verify_at_start
 from confide.notifications.worker import ConfideWorker
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ class Command(db_worker.Command):
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        try:
+            # Before any task or reminder: a worker must not seal or send with a wrong key.
+            data_keys_verify_at_start()
+        except DataKeyMismatchError as error:
+            raise CommandError(str(error)) from error
         if options["reload"]:
             # A reloading parent and child would hold two leases for one id; restart instead.
             logger.info("The Confide worker does not reload on code changes; restart it instead.")
