@@ -125,7 +125,7 @@ def forward(apps, schema_editor):
     if keyless:
         print(
             f"\n  {keyless} note value(s) name a key that is not configured and were left as "
-            "they were: configure that key and run `manage.py reseal`."
+            "they were: configure that key and run `manage.py reseal --bind-legacy`."
         )
 
 

@@ -270,7 +270,7 @@ def test_an_amendment_moved_to_another_note_does_not_open(
 # Reseal
 
 
-def test_reseal_binds_values_sealed_before_notes_were_bound(
+def test_reseal_with_bind_legacy_binds_values_sealed_before_notes_were_bound(
     note: ClinicalNote, therapist: User
 ) -> None:
     services.note_sign(note=note, actor=therapist, request=None, now=NOW)
@@ -292,7 +292,7 @@ def test_reseal_binds_values_sealed_before_notes_were_bound(
         _ = ClinicalNote.objects.get(pk=note.pk).sections
 
     out = StringIO()
-    call_command("reseal", stdout=out)
+    call_command("reseal", "--bind-legacy", stdout=out)
 
     assert "clinical notes (body_sealed): 1 re-sealed" in out.getvalue()
     assert ClinicalNote.objects.get(pk=note.pk).sections == {"text": "Felt unseen."}
@@ -300,6 +300,32 @@ def test_reseal_binds_values_sealed_before_notes_were_bound(
     again = StringIO()
     call_command("reseal", stdout=again)
     assert "0 values now sealed" in again.getvalue()
+
+
+def test_reseal_without_bind_legacy_does_not_bind_an_old_value_put_back_on_a_relabelled_note(
+    note: ClinicalNote, therapist: User
+) -> None:
+    services.note_sign(note=note, actor=therapist, request=None, now=NOW)
+    # A value as a backup from before the upgrade holds it, put back on the note after it was
+    # relabelled as a psychotherapy note in the database.
+    from_backup = seal(
+        json.dumps({"text": "Felt unseen."}),
+        context=f"clients.clinicalnote:{note.uid}:body",
+        keyring=keyring(),
+    )
+    ClinicalNote.objects.filter(pk=note.pk).update(kind="psychotherapy", body_sealed=from_backup)
+    out, err = StringIO(), StringIO()
+
+    with pytest.raises(CommandError, match="1 values did not open"):
+        call_command("reseal", stdout=out, stderr=err)
+
+    assert f"clients.ClinicalNote {note.uid}: does not open" in err.getvalue()
+    assert ClinicalNote.objects.get(pk=note.pk).body_sealed == from_backup
+    with pytest.raises(DecryptionError):
+        _ = ClinicalNote.objects.get(pk=note.pk).sections
+    # The flag is what binds it: the run after upgrading, and only then.
+    call_command("reseal", "--bind-legacy", stdout=StringIO())
+    assert ClinicalNote.objects.get(pk=note.pk).sections == {"text": "Felt unseen."}
 
 
 def test_reseal_moves_sealed_wishes_to_the_newest_key(settings: Settings, demo: None) -> None:
@@ -337,7 +363,7 @@ def test_reseal_reports_values_that_do_not_open_and_moves_the_others(
     out, err = StringIO(), StringIO()
 
     with pytest.raises(CommandError, match="1 values did not open"):
-        call_command("reseal", stdout=out, stderr=err)
+        call_command("reseal", "--bind-legacy", stdout=out, stderr=err)
 
     assert f"clients.ClinicalNote {note.uid}: does not open" in err.getvalue()
     assert "Felt unseen" not in err.getvalue() + out.getvalue()

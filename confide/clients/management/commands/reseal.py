@@ -12,8 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from confide.clients.models import Document
-from confide.clients.sealed import keyring, sealed_attributes
-from confide.lib.crypto import DecryptionError, key_id_of, open_sealed_bytes, seal_bytes
+from confide.clients.sealed import sealed_attributes
+from confide.keys.ring import keyring
+from confide.lib.crypto import (
+    DecryptionError,
+    key_id_of,
+    open_sealed_bytes,
+    seal_bytes,
+    sealed_prefix,
+)
 
 
 @dataclass(frozen=True)
@@ -39,18 +46,26 @@ def sealed_columns() -> list[Column]:
 
 class Command(BaseCommand):
     help = (
-        "Re-seal clinical text with the newest data key, and bind values written before the "
-        "current contexts, so older keys can be retired."
+        "Re-seal clinical text with the newest data key, so older keys can be retired; with "
+        "--bind-legacy, once after upgrading, also bind values written before notes were bound."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--batch", type=int, default=500)
+        parser.add_argument(
+            "--bind-legacy",
+            action="store_true",
+            help="Also open values sealed the way releases before bound notes sealed them (only "
+            "row and field bound), and bind them to what their row says now. Run it once after "
+            "upgrading, if old app servers wrote notes while the upgrade migrated.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         batch = int(options["batch"])  # type: ignore[call-overload]
+        bind_legacy = bool(options["bind_legacy"])
         total = unopened = 0
         for column in sealed_columns():
-            done, stuck = self._reseal(column, batch)
+            done, stuck = self._reseal(column, batch, bind_legacy=bind_legacy)
             total += done
             unopened += stuck
             self.stdout.write(
@@ -61,15 +76,19 @@ class Command(BaseCommand):
         if unopened:
             raise CommandError(
                 f"{unopened} values did not open with the configured keys and were left as they "
-                "were; their pages say so. Check CONFIDE_DATA_KEYS and run reseal again."
+                "were; their pages say so. Check CONFIDE_DATA_KEYS and run reseal again. Notes "
+                "written by an old app server during an upgrade open with --bind-legacy."
             )
 
-    def _reseal(self, column: Column, batch: int) -> tuple[int, int]:
+    def _reseal(self, column: Column, batch: int, *, bind_legacy: bool) -> tuple[int, int]:
         ring = keyring()
         rows = column.model.objects.exclude(**{column.column: ""})  # type: ignore[attr-defined]
+        # Only when asked: an older context binds less, so a value put back from a backup on a
+        # relabelled or moved note would open with it and be bound to what the row says now.
+        legacy = column.legacy if bind_legacy else None
         if column.legacy is None:
             # Without an older context, a value sealed with the current key is already current.
-            rows = rows.exclude(**{f"{column.column}__startswith": f"v1.{ring.current}."})
+            rows = rows.exclude(**{f"{column.column}__startswith": sealed_prefix(ring.current)})
         pks = list(rows.order_by("pk").values_list("pk", flat=True))
         done = stuck = 0
         for start in range(0, len(pks), batch):
@@ -80,7 +99,7 @@ class Command(BaseCommand):
                 for row in locked:
                     sealed = getattr(row, column.column)
                     context = column.context(row)
-                    contexts = [context] + ([column.legacy(row)] if column.legacy else [])
+                    contexts = [context] + ([legacy(row)] if legacy else [])
                     for tried in contexts:
                         try:
                             # Bytes either way: text is sealed as its UTF-8 encoding.
