@@ -8,7 +8,10 @@ from confide.accounts.services import mfa_secrets_reseal
 
 
 class Command(BaseCommand):
-    help = "Re-seal authenticator secrets and recovery-code seeds with the newest data key."
+    help = (
+        "Re-seal authenticator secrets and recovery-code seeds with the newest data key. Everyone "
+        "whose recovery codes it re-seals is signed out: the seed is part of the session check."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         done, stuck = mfa_secrets_reseal()
