@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -26,6 +28,7 @@ from confide.scheduling.errors import (
     SlotTaken,
     SlotUnavailable,
 )
+from confide.scheduling.events import Event, appointment_changed
 from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
 from confide.scheduling.requests import ContactDetails, consultation_request_create
 from confide.scheduling.selectors import available_slots
@@ -470,3 +473,61 @@ def test_a_client_session_moved_through_its_link_stays_the_clients(
     )
     assert new.client == client
     assert new.consultation == appointment.consultation
+
+
+# -- Announcing changes --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def announced() -> Iterator[list[tuple[str, bool, object]]]:
+    """Record each change scheduling announces: (event, inside a transaction, actor)."""
+    calls: list[tuple[str, bool, object]] = []
+
+    def record(
+        sender: Any, *, appointment: Appointment, event: Event, actor: Any, **_: Any
+    ) -> None:
+        calls.append((str(event), connection.in_atomic_block, actor))
+
+    appointment_changed.connect(record)
+    yield calls
+    appointment_changed.disconnect(record)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_change_is_announced_inside_its_own_transaction(
+    consultation: AppointmentType,
+    contact: ContactDetails,
+    announced: list[tuple[str, bool, object]],
+) -> None:
+    booked = _booked(consultation, contact)
+    moved = appointment_move(
+        appointment=booked, start=utc("2027-03-15 14:15"), now=NOW, policy=ChangePolicy.ONLINE
+    )
+    appointment_cancel(appointment=moved, now=NOW, policy=ChangePolicy.ONLINE)
+
+    # No actor: the person who booked made each change through their link.
+    assert announced == [
+        ("booked", True, None),
+        ("rescheduled", True, None),
+        ("cancelled", True, None),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listener_that_fails_undoes_the_booking(
+    consultation: AppointmentType, contact: ContactDetails
+) -> None:
+    requests_before = ConsultationRequest.objects.count()
+
+    def fail(sender: Any, **details: Any) -> None:
+        raise RuntimeError("a listener failed")
+
+    appointment_changed.connect(fail)
+    try:
+        with pytest.raises(RuntimeError, match="a listener failed"):
+            _booked(consultation, contact)
+    finally:
+        appointment_changed.disconnect(fail)
+
+    assert not Appointment.objects.exists()
+    assert ConsultationRequest.objects.count() == requests_before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -255,3 +257,32 @@ def test_a_practice_manager_neither_sees_nor_replaces_feed_addresses(
     )
     clinician.refresh_from_db()
     assert clinician.calendar_token == old
+
+
+def test_cancelling_in_the_admin_is_the_offices_cancel(office: Client, owner: User) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from confide.audit.models import AuditEvent
+    from confide.office.tests.factories import book, client_of
+    from confide.practice.models import Clinician
+
+    clinician = Clinician.objects.get()
+    clinician.notify_email = "hannah@example.org"
+    clinician.save()
+    client = client_of(clinician)
+    appointment = book(client, timezone.now() + dt.timedelta(days=3))
+
+    office.post(
+        "/office/admin/scheduling/appointment/",
+        {"action": "cancel_appointments", "_selected_action": [str(appointment.pk)]},
+    )
+
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    # Recorded on the client's record, by whoever cancelled.
+    assert AuditEvent.objects.filter(
+        client_uid=client.uid, actor=owner, summary="appointment cancelled"
+    ).exists()
+    # The owner is not the clinician, so the clinician hears of it.
+    told = DBTaskResult.objects.filter(args_kwargs__args=[appointment.pk, "cancelled", "clinician"])
+    assert told.count() == 1
