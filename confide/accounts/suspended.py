@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
+from confide.keys.ring import keyring
 from confide.lib.crypto import DecryptionError, open_sealed, seal
 
 SUSPENDED_POST_KEY = "confide.suspended_post"
@@ -26,13 +26,6 @@ MAX_BYTES = 512 * 1024
 
 def _context(*, user_pk: object, path: str, nonce: str, at: float) -> str:
     return f"suspended-post:{user_pk}:{path}:{nonce}:{at!r}"
-
-
-def _keyring() -> Any:
-    # The keyring belongs to the clinical records; read it on use, never at import.
-    from confide.clients.sealed import keyring
-
-    return keyring()
 
 
 def post_suspend(request: HttpRequest, *, now: float | None = None) -> str | None:
@@ -54,7 +47,7 @@ def post_suspend(request: HttpRequest, *, now: float | None = None) -> str | Non
         "path": request.path,
         "nonce": nonce,
         "at": moment,
-        "sealed": seal(encoded, context=context, keyring=_keyring()),
+        "sealed": seal(encoded, context=context, keyring=keyring()),
     }
     return nonce
 
@@ -80,7 +73,7 @@ def post_resume(request: HttpRequest, nonce: str, *, now: float | None = None) -
         return None
     context = _context(user_pk=request.user.pk, path=request.path, nonce=nonce, at=at)
     try:
-        encoded = open_sealed(str(kept.get("sealed", "")), context=context, keyring=_keyring())
+        encoded = open_sealed(str(kept.get("sealed", "")), context=context, keyring=keyring())
     except DecryptionError:
         return None
     return QueryDict(encoded)
