@@ -16,7 +16,6 @@ from allauth.account.authentication import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     get_authentication_records,
 )
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -25,6 +24,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from confide.accounts.allauth_internals import record_authentication
 
 # Where allauth keeps what this session proved (password, second factor) and when.
 AUTH_RECORDS_KEY = AUTHENTICATION_METHODS_SESSION_KEY

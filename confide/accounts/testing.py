@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.test import Client
 
+from confide.accounts.allauth_internals import (
+    TOTP,
+    RecoveryCodes,
+    format_hotp_value,
+    hotp_value,
+    record_authentication,
+)
 from confide.accounts.models import StaffProfile
 from confide.accounts.services import staff_role_assign
 from confide.accounts.sessions import (

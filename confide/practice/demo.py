@@ -216,9 +216,8 @@ def _demo_staff_load(
 ) -> bool:
     """Make the demo therapist the owner, with an authenticator app already set up."""
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
 
+    from confide.accounts.allauth_internals import TOTP, RecoveryCodes
     from confide.accounts.models import StaffProfile
     from confide.accounts.services import staff_role_assign
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from allauth.account.adapter import get_adapter
-from allauth.core.internal.ratelimit import get_ip
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
 from confide.accounts import ratelimit
+from confide.accounts.allauth_internals import get_ip
 
 pytestmark = pytest.mark.django_db
 

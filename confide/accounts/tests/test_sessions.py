@@ -103,7 +103,7 @@ def test_a_change_made_elsewhere_ends_every_session(owner: User) -> None:
 
 
 def test_a_new_set_of_recovery_codes_ends_the_other_sessions(owner: User) -> None:
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from confide.accounts.allauth_internals import RecoveryCodes
 
     phone = sign_in(Client(), owner)
     codes = Authenticator.objects.get(user=owner, type=Authenticator.Type.RECOVERY_CODES)

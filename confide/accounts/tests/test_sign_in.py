@@ -6,12 +6,12 @@ import re
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from confide.accounts.allauth_internals import format_hotp_value, hotp_value
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import second_factor_done
 from confide.accounts.testing import staff_user_create, totp_code
@@ -78,7 +78,8 @@ def test_each_code_works_only_once(therapist: User) -> None:
 
 def test_a_recovery_code_signs_in_once(client: Client, therapist: User) -> None:
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from confide.accounts.allauth_internals import RecoveryCodes
 
     codes = RecoveryCodes(
         Authenticator.objects.get(user=therapist, type=Authenticator.Type.RECOVERY_CODES)

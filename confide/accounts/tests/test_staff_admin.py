@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
@@ -22,6 +21,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from confide.accounts.adapters import mfa_secret_open
+from confide.accounts.allauth_internals import RecoveryCodes
 from confide.accounts.services import (
     StaffAdminError,
     staff_deactivate,

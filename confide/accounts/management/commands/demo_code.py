@@ -6,11 +6,11 @@ import argparse
 import time
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from confide.accounts.allauth_internals import format_hotp_value, hotp_value
 from confide.practice.demo import DEMO_USERNAME
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from confide.accounts.allauth_internals import generate_totp_secret
 from confide.clients.demo import clients_demo_load
 from confide.lib.files import private_dir, private_write
 from confide.practice.demo import DEMO_USERNAME, demo_load
