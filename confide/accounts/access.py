@@ -25,10 +25,12 @@ admin at /office/admin/ have guards of their own):
    view runs, with ``request.staff_role`` set. The access tests in
    confide/office/tests/test_access.py find every office URL and check it against its roles.
 
-2. Within a view, limit what is listed or fetched with ``clinician_scope`` / ``scoped``: a
-   clinician sees only their own clients, the owner and the practice manager the whole practice
-   (the manager only what their roles allow). Something out of scope answers 404, never 403, so
-   that its existence is not confirmed.
+2. Within a view, list with the model's ``objects.visible_to(user)`` and fetch one object with
+   its app's access helper (``client_for``, ``note_for``, ``document_for``, ``request_for`` in
+   confide/clients/access.py, ``appointment_for`` in confide/scheduling/access.py): a clinician
+   sees only their own clients, the owner and the practice manager the whole practice (the
+   manager only what their roles allow). Something out of scope answers 404, never 403, so that
+   its existence is not confirmed. ``visible_to`` is built on ``visible`` below (decision 13).
 
 3. Show clinical content (notes, measures, clinical fields) only when ``clinical_access(user)``;
    a practice manager never has it, whatever page they are on.
@@ -136,6 +138,22 @@ def scoped[M: Model](
     if clinician is None:
         return queryset
     return queryset.filter(**{field: clinician})
+
+
+def visible[QS: QuerySet[Any]](
+    queryset: QS, user: AnyUser, *, field: str = "clinician", clinical: bool = False
+) -> QS:
+    """Narrow ``queryset`` to the user's scope, or to nothing for someone outside every scope.
+
+    ``field`` leads to the Clinician. With ``clinical``, a role without clinical access (the
+    practice manager) sees nothing either. Unlike ``scoped`` this never raises: model querysets'
+    ``visible_to`` call it from services and the admin as well as from office views.
+    """
+    role = role_of(user)
+    if role is None or (clinical and role not in CLINICAL_ROLES):
+        return queryset.none()
+    clinician = clinician_scope(user)
+    return queryset if clinician is None else queryset.filter(**{field: clinician})
 
 
 def second_factor_setup_url() -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
-from confide.clients.models import ConsultationRequest
+from confide.clients.models import ConsultationRequest, ConsultationRequestQuerySet
 
 
 @admin.register(ConsultationRequest)
@@ -33,6 +34,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConsultationRequest]:
+        # The office's rule; only the owner opens these here, and the owner sees the practice's.
+        requests = cast(ConsultationRequestQuerySet, super().get_queryset(request))
+        return requests.visible_to(request.user)
 
     def change_view(
         self,

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from confide.accounts.access import visible
+from confide.accounts.sessions import AnyUser
 from confide.clients.sealed import sealed_text
 from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed_bytes, seal_bytes
@@ -51,6 +53,12 @@ class ContactWishes(models.Model):
         return notes
 
 
+class ConsultationRequestQuerySet(models.QuerySet["ConsultationRequest"]):
+    def visible_to(self, user: AnyUser) -> ConsultationRequestQuerySet:
+        """Return the requests the user may see: those to their own clinician, or the practice's."""
+        return visible(self, user)
+
+
 class ConsultationRequest(ContactWishes):
     """Someone who asked for a consultation: the least the practice needs to reach them."""
 
@@ -81,6 +89,8 @@ class ConsultationRequest(ContactWishes):
     close_reason_sealed = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ConsultationRequestQuerySet.as_manager()
+
     class Meta(ContactWishes.Meta):
         ordering = ["-needs_attention", "-created_at"]
         constraints = [
@@ -97,6 +107,15 @@ class ConsultationRequest(ContactWishes):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})" if self.created_at else self.name
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def visible_to(self, user: AnyUser) -> ClientQuerySet:
+        """Return the clients the user may see; none for someone without a staff role.
+
+        A clinician sees their own clients, the owner and the practice manager the whole practice.
+        """
+        return visible(self, user)
 
 
 class Client(models.Model):
@@ -128,6 +147,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
     anonymized_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name", "pk"]
@@ -178,6 +199,18 @@ def _amendment_binding(amendment: NoteAmendment) -> str:
     return f"note={amendment.note.uid}"
 
 
+class ClinicalNoteQuerySet(models.QuerySet["ClinicalNote"]):
+    def visible_to(self, user: AnyUser) -> ClinicalNoteQuerySet:
+        """Return the notes the user may read; none for a role without clinical access.
+
+        A clinician reads their own clients' notes, the owner the whole practice's; a psychotherapy
+        note only its author reads, never the owner (decision 7).
+        """
+        notes = visible(self, user, field="client__clinician", clinical=True)
+        # A psychotherapy note whose author is gone (NULL) is nobody's to read.
+        return notes.filter(~Q(kind=ClinicalNote.Kind.PSYCHOTHERAPY) | Q(author_id=user.pk))
+
+
 class ClinicalNote(models.Model):
     """A progress note (SOAP, DAP or BIRP) or a psychotherapy note: sealed, signed, locked."""
 
@@ -221,6 +254,8 @@ class ClinicalNote(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ClinicalNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -281,6 +316,12 @@ class NoteAmendment(models.Model):
         return f"Amendment {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "Amendment"
 
 
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: AnyUser) -> DocumentQuerySet:
+        """Return the documents the user may open: clinical roles only, scoped like the client."""
+        return visible(self, user, field="client__clinician", clinical=True)
+
+
 class Document(models.Model):
     """A file kept with a client's record (a signed consent, a letter), sealed like notes."""
 
@@ -302,6 +343,8 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from confide.audit.models import AuditEvent
@@ -278,13 +277,16 @@ def client_export(
     *, client: Client, include_psychotherapy_notes: bool, actor: Actor, request: HttpRequest | None
 ) -> dict[str, Any]:
     """Return the client's record as plain data, for a download and a printout."""
-    notes = client.notes.prefetch_related("amendments").order_by("created_at")
-    # Psychotherapy notes leave only when asked for, and only the exporting author's own.
-    process = Q(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
-    if include_psychotherapy_notes:
-        notes = notes.exclude(process & ~Q(author=actor.pk))
-    else:
-        notes = notes.exclude(process)
+    # Only notes the actor may read, so psychotherapy notes only the exporting author's own;
+    # and those leave only when asked for.
+    notes = (
+        ClinicalNote.objects.visible_to(actor)
+        .filter(client=client)
+        .prefetch_related("amendments")
+        .order_by("created_at")
+    )
+    if not include_psychotherapy_notes:
+        notes = notes.exclude(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
     data = {
         "client": {
             "id": str(client.uid),

@@ -7,9 +7,8 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +24,7 @@ from confide.accounts.access import (
 )
 from confide.audit.models import AuditEvent, AuditVerification
 from confide.clients import services
+from confide.clients.access import client_for, document_for, note_for
 from confide.clients.models import Client, ClinicalNote, Document, Person
 from confide.clients.services import ClientError, PersonDetails
 from confide.office.forms_clients import (
@@ -42,37 +42,14 @@ from confide.practice.models import Clinician, Practice
 from confide.scheduling.selectors import client_appointments
 
 
-def _clients(request: HttpRequest) -> QuerySet[Client]:
-    """Return the clients this person may see at all: a clinician only their own."""
-    scope = clinician_scope(request.user)
-    clients = Client.objects.select_related("clinician")
-    return clients.filter(clinician=scope) if scope is not None else clients
-
-
-def _client(request: HttpRequest, uid: uuid.UUID) -> Client:
-    # Another clinician's client is "not found", not "forbidden": its existence is private too.
-    return get_object_or_404(_clients(request), uid=uid)
-
-
-def _note(request: HttpRequest, uid: uuid.UUID) -> ClinicalNote:
-    if not clinical_access(request.user):
-        raise PermissionDenied("Clinical notes are for clinicians only.")
-    note = get_object_or_404(
-        ClinicalNote.objects.select_related("client", "client__clinician"), uid=uid
-    )
-    scope = clinician_scope(request.user)
-    if scope is not None and note.client.clinician_id != scope.pk:
-        raise Http404("No such note")
-    # Psychotherapy notes are their author's alone, kept apart even from the practice's owner.
-    if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY and note.author_id != request.user.pk:
-        raise Http404("No such note")
-    return note
-
-
 @office_view(roles=ALL_ROLES)
 @require_http_methods(["GET", "HEAD"])
 def client_list(request: HttpRequest) -> HttpResponse:
-    clients = _clients(request).prefetch_related("people")
+    clients = (
+        Client.objects.visible_to(request.user)
+        .select_related("clinician")
+        .prefetch_related("people")
+    )
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     if query:
@@ -137,14 +114,14 @@ def client_new(request: HttpRequest) -> HttpResponse:
 @office_view(roles=ALL_ROLES)
 @require_http_methods(["GET", "HEAD"])
 def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     clinical = clinical_access(request.user)
     now = timezone.now()
     appointments = list(client_appointments(client))
-    # Psychotherapy notes show only to their author (see _note).
-    others_process_notes = Q(kind=ClinicalNote.Kind.PSYCHOTHERAPY) & ~Q(author=request.user.pk)
-    notes = list(client.notes.exclude(others_process_notes)) if clinical else []
-    documents = list(client.documents.all()) if clinical else []
+    # Only what the user may read: a practice manager sees none of either, and psychotherapy
+    # notes show to their author alone.
+    notes = list(ClinicalNote.objects.visible_to(request.user).filter(client=client))
+    documents = list(Document.objects.visible_to(request.user).filter(client=client))
     services.client_record_viewed(client=client, actor=request.user, request=request)
     context = {
         "client": client,
@@ -172,7 +149,7 @@ def _retention_years() -> int:
 @office_view(roles=ALL_ROLES)
 @require_POST
 def client_status(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a status from the list.")
@@ -196,7 +173,7 @@ def client_status(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @office_view(roles=ALL_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     person = get_object_or_404(Person, client=client, pk=person_id)
     form = PersonForm(request.POST or None, instance=person)
     if request.method != "POST":
@@ -219,7 +196,7 @@ def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpRes
 @office_view(roles=CLINICAL_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     start = NoteStartForm(request.GET or None)
     if not start.is_valid():
         return render(
@@ -276,7 +253,7 @@ def _sign(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
 @office_view(roles=CLINICAL_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    note = _note(request, uid)
+    note = note_for(request.user, uid)
     if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
         return reauthentication_required(_note_page)(request, note)
     return _note_page(request, note)
@@ -336,7 +313,7 @@ def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required
 def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = services.client_export(
@@ -371,7 +348,7 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required
 def client_anonymize(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     form = AnonymizeForm(request.POST or None, expected=client.display_name)
     ends = services.retention_ends(client, years=_retention_years())
     error = ""
@@ -397,7 +374,7 @@ def client_anonymize(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @office_view(roles=CLINICAL_ROLES)
 @require_POST
 def document_upload(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -425,10 +402,7 @@ def document_upload(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @office_view(roles=CLINICAL_ROLES)
 @require_http_methods(["GET", "HEAD"])
 def document_download(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    document = get_object_or_404(Document.objects.select_related("client"), uid=uid)
-    scope = clinician_scope(request.user)
-    if scope is not None and document.client.clinician_id != scope.pk:
-        raise Http404("No such document")
+    document = document_for(request.user, uid)
     data = services.document_opened(document=document, actor=request.user, request=request)
     response = HttpResponse(data, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename()}"'
@@ -439,7 +413,7 @@ def document_download(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @office_view(roles=CLINICAL_ROLES)
 @require_http_methods(["GET", "HEAD"])
 def client_audit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
-    client = _client(request, uid)
+    client = client_for(request.user, uid)
     events = AuditEvent.objects.filter(client_uid=client.uid)[:500]
     return render(
         request, "office/clients/audit.html", {"client": client, "events": events, "nav": "clients"}

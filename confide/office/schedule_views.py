@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from confide.office.forms_schedule import (
     MoveForm,
 )
 from confide.practice.models import Clinician
+from confide.scheduling.access import appointment_for, request_for
 from confide.scheduling.booking import appointment_create, appointment_series_create
 from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
 from confide.scheduling.errors import SchedulingError, SeriesCollision
@@ -50,25 +51,6 @@ from confide.scheduling.selectors import (
 from confide.scheduling.slots import wall_to_utc
 
 OPEN_REQUESTS = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONTACTED)
-
-
-# -- Access --------------------------------------------------------------------------------------
-
-
-def _appointment_for(request: HttpRequest, pk: int) -> Appointment:
-    queryset = scoped(
-        Appointment.objects.select_related(
-            "appointment_type", "client", "consultation", "clinician"
-        ),
-        request.user,
-    )
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _request_for(request: HttpRequest, uid: Any) -> ConsultationRequest:
-    return get_object_or_404(
-        scoped(ConsultationRequest.objects.select_related("clinician"), request.user), uid=uid
-    )
 
 
 def _day_label(day: dt.date) -> str:
@@ -97,7 +79,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     else:
         first, days, step = day, 1, dt.timedelta(days=1)
         title = _day_label(day)
-    appointments = scoped(Appointment.objects.all(), request.user)
+    appointments = Appointment.objects.visible_to(request.user)
     if chosen is not None:
         appointments = appointments.filter(clinician=chosen)
 
@@ -131,7 +113,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 def _bookable_clients(user: Any) -> QuerySet[Client]:
     return (
-        scoped(Client.objects.all(), user)
+        Client.objects.visible_to(user)
         .exclude(status=Client.Status.DISCHARGED)
         .filter(anonymized_at__isnull=True)
         .select_related("clinician")
@@ -139,6 +121,7 @@ def _bookable_clients(user: Any) -> QuerySet[Client]:
 
 
 def _bookable_types(user: Any) -> QuerySet[AppointmentType]:
+    # Types are no client's record (the public pages list them): only whose to book is scoped.
     return scoped(AppointmentType.objects.filter(active=True), user).select_related("clinician")
 
 
@@ -236,7 +219,7 @@ def _wall_asked(request: HttpRequest) -> dt.time | None:
 
 @office_view()
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _appointment_for(request, pk)
+    appointment = appointment_for(request.user, pk)
     tz = appointment.clinician.tz()
     if appointment.client is not None:
         audit_record(
@@ -268,7 +251,7 @@ def _detail_context(appointment: Appointment, tz: ZoneInfo, move_form: MoveForm)
 @office_view()
 @require_POST
 def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _appointment_for(request, pk)
+    appointment = appointment_for(request.user, pk)
     tz = appointment.clinician.tz()
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -298,7 +281,7 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view()
 @require_POST
 def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _appointment_for(request, pk)
+    appointment = appointment_for(request.user, pk)
     try:
         appointment_cancel(
             appointment=appointment, now=timezone.now(), policy=ChangePolicy.OFFICE,
@@ -328,7 +311,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if shown not in REQUEST_FILTERS:
         shown = "open"
     requests = (
-        scoped(ConsultationRequest.objects.all(), request.user)
+        ConsultationRequest.objects.visible_to(request.user)
         .filter(REQUEST_FILTERS[shown][1])
         .select_related("clinician")
         .order_by("-needs_attention", "-created_at")
@@ -412,7 +395,7 @@ def _client_of(consultation: ConsultationRequest) -> Client | None:
 
 @office_view()
 def request_detail(request: HttpRequest, uid: Any) -> HttpResponse:
-    consultation = _request_for(request, uid)
+    consultation = request_for(request.user, uid)
     # Against the client too once there is one, so their own audit page lists the opening.
     client = _client_of(consultation)
     audit_record(
@@ -430,7 +413,7 @@ def _request_url(consultation: ConsultationRequest) -> str:
 @office_view()
 @require_POST
 def request_contacted(request: HttpRequest, uid: Any) -> HttpResponse:
-    consultation = _request_for(request, uid)
+    consultation = request_for(request.user, uid)
     try:
         consultation_request_contacted(consultation=consultation, actor=request.user,
                                        request=request)  # fmt: skip
@@ -444,7 +427,7 @@ def request_contacted(request: HttpRequest, uid: Any) -> HttpResponse:
 @office_view()
 @require_POST
 def request_close(request: HttpRequest, uid: Any) -> HttpResponse:
-    consultation = _request_for(request, uid)
+    consultation = request_for(request.user, uid)
     form = CloseRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -465,7 +448,7 @@ def request_close(request: HttpRequest, uid: Any) -> HttpResponse:
 @require_POST
 def request_accept(request: HttpRequest, uid: Any) -> HttpResponse:
     """Turn the request into a client: an individual, or a couple with the partner's details."""
-    consultation = _request_for(request, uid)
+    consultation = request_for(request.user, uid)
     form = AcceptRequestForm(request.POST)
     if form.is_valid():
         people = [person_details_from_request(consultation)]

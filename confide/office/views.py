@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from confide.accounts.access import clinical_access, clinician_scope, office_view, scoped
+from confide.accounts.access import clinical_access, clinician_scope, office_view
 from confide.clients.models import ClinicalNote, ConsultationRequest
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment
@@ -27,25 +27,23 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = own_clinician(user)
     tz = display_zone(user, mine)
     today = timezone.now().astimezone(tz).date()
-    sessions = scoped(Appointment.objects.active(), user)
+    sessions = Appointment.objects.active().visible_to(user)
     if mine is not None:
         sessions = sessions.filter(clinician=mine)
     days = appointments_by_day(sessions, first=today, days=2, tz=tz)
     new_requests = (
-        scoped(ConsultationRequest.objects.all(), user)
+        ConsultationRequest.objects.visible_to(user)
         .filter(status=ConsultationRequest.Status.NEW)
         .select_related("clinician")
         .order_by("-needs_attention", "-created_at")
     )
-    drafts: list[ClinicalNote] = []
-    if clinical_access(user):
-        # The drafts this person started: signing them is theirs to do.
-        drafts = list(
-            scoped(ClinicalNote.objects.all(), user, field="client__clinician")
-            .filter(signed_at__isnull=True, author_id=user.pk)
-            .select_related("client")
-            .order_by("created_at")
-        )
+    # The drafts this person started: signing them is theirs to do.
+    drafts = list(
+        ClinicalNote.objects.visible_to(user)
+        .filter(signed_at__isnull=True, author_id=user.pk)
+        .select_related("client")
+        .order_by("created_at")
+    )
     several = clinician_scope(user) is None and Clinician.objects.count() > 1
     context = {
         "nav": "home",

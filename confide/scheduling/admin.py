@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -25,7 +25,12 @@ from confide.scheduling.changes import (
     appointment_decline,
 )
 from confide.scheduling.errors import SchedulingError
-from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
+from confide.scheduling.models import (
+    Appointment,
+    AppointmentQuerySet,
+    AppointmentType,
+    AvailabilityRule,
+)
 
 
 def _audit_opened(request: HttpRequest, appointment: Appointment) -> None:
@@ -105,6 +110,11 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Appointment | None = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appointment]:
+        # The office's rule: the owner and the practice manager see the practice's appointments.
+        appointments = cast(AppointmentQuerySet, super().get_queryset(request))
+        return appointments.visible_to(request.user)
 
     def change_view(
         self,

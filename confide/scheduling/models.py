@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from confide.accounts.access import visible
+from confide.accounts.sessions import AnyUser
 from confide.clients.models import ConsultationRequest
 from confide.practice.models import Clinician
 
@@ -206,6 +208,10 @@ _MANAGE_SIGNER = signing.Signer(salt="confide.scheduling.manage", sep=".")
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def active(self) -> AppointmentQuerySet:
         return self.filter(status__in=Appointment.ACTIVE_STATUSES)
+
+    def visible_to(self, user: AnyUser) -> AppointmentQuerySet:
+        """Return the appointments the user may see: their own clinician's, or the practice's."""
+        return visible(self, user)
 
 
 class Appointment(models.Model):
