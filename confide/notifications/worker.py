@@ -52,9 +52,13 @@ class ConfideWorker(Worker):
         self._threads: list[threading.Thread] = []
 
     def run(self) -> None:
-        worker_lease_take(worker_id=self.worker_id, now=self.clock(), seconds=self.lease_seconds)
-        self._start("heartbeat", self._heartbeat)
+        # The lease is taken inside the try: a stop signal can arrive the moment it exists (the
+        # handler exits an idle worker at once), and the lease must still be given back.
         try:
+            worker_lease_take(
+                worker_id=self.worker_id, now=self.clock(), seconds=self.lease_seconds
+            )
+            self._start("heartbeat", self._heartbeat)
             if self.batch:
                 # Everything due now, then exit: reminders first, then tasks, then anything the
                 # tasks made due.

@@ -2,7 +2,8 @@
 
 Two workers side by side send each reminder once (and, as a control, twice without the claim's
 lock); a worker killed with SIGKILL at each point of claim → send → mark loses nothing, and
-repeats a reminder only when killed after the mail server took it and before the mark.
+repeats a reminder only when killed after the mail server took it and before the mark; one
+stopped with SIGTERM finishes the task in hand and gives back its lease.
 """
 
 from __future__ import annotations
@@ -334,14 +335,54 @@ def test_a_task_whose_worker_was_killed_is_given_back_which_db_worker_never_does
     assert len(inbox.messages) == 1
 
 
-def test_a_worker_stopped_with_sigterm_finishes_and_releases_its_lease(
+def _booking_task() -> DBTaskResult[Any, Any]:
+    """Queue one booking email: a task whose run the SMTP server can hold or watch."""
+    appointment = appointment_make(
+        start=timezone.now() + dt.timedelta(days=3), notify_email="", email="t@example.org"
+    )
+    with transaction.atomic():
+        appointment_notify(appointment=appointment, event=Event.BOOKED)
+    return DBTaskResult.objects.get()
+
+
+def test_a_worker_stopped_with_sigterm_mid_task_finishes_it_and_releases_its_lease(
+    transactional_db: None, smtp: tuple[Inbox, int], log: IO[bytes]
+) -> None:
+    inbox, port = smtp
+    task = _booking_task()
+    with running_process(_worker_argv(), env=_env(port), log=log) as worker:
+
+        def stop() -> None:
+            # Sent while the worker waits for the server's answer: it is inside the task.
+            inbox.on_data = None
+            worker.send_signal(signal.SIGTERM)
+
+        inbox.on_data = stop
+        worker.wait(timeout=60)
+
+    assert worker.returncode == 0, _output(log)
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCESSFUL, _output(log)
+    assert len(inbox.messages) == 1
+    assert SentMessage.objects.count() == 1
+    assert not WorkerLease.objects.exists()
+
+
+def test_a_worker_stopped_with_sigterm_while_idle_exits_and_releases_its_lease(
     transactional_db: None, smtp: tuple[Inbox, int], log: IO[bytes]
 ) -> None:
     _inbox, port = smtp
+    task = _booking_task()
     with running_process(_worker_argv(), env=_env(port), log=log) as worker:
-        _wait_for(WorkerLease.objects.exists, "the worker to take its lease")
+        # A finished task shows the worker is in its loop, past taking its lease.
+        _wait_for(
+            lambda: DBTaskResult.objects.filter(
+                pk=task.pk, status=TaskResultStatus.SUCCESSFUL
+            ).exists(),
+            "the worker to run the queued task",
+        )
         worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        worker.wait(timeout=60)
 
     assert worker.returncode == 0, _output(log)
     assert not WorkerLease.objects.exists()
