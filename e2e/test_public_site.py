@@ -90,13 +90,9 @@ def test_pressing_shift_three_times_leaves(site: str, visit: Visit) -> None:
 
 def test_typing_capitals_in_a_field_does_not_leave(site: str, visit: Visit) -> None:
     page = visit.page
-    page.goto(site + "/contact/")
-    # The public site has no form yet, so give this page one field to type into.
-    page.evaluate(
-        "() => { const i = document.createElement('input'); i.id = 'probe';"
-        " i.setAttribute('aria-label', 'probe'); document.querySelector('main').prepend(i); }"
-    )
-    page.click("#probe")
+    page.goto(site + "/book/ask/")
+    field = page.get_by_label("What should we call you?")
+    field.click()
     for letter in "HMB":
         page.keyboard.down("Shift")
         page.keyboard.press(f"Key{letter}")
@@ -106,8 +102,8 @@ def test_typing_capitals_in_a_field_does_not_leave(site: str, visit: Visit) -> N
     page.keyboard.press("KeyA")
     page.keyboard.up("Shift")
     page.wait_for_timeout(300)
-    assert page.url == site + "/contact/"
-    expect(page.locator("#probe")).to_have_value("HMBello A")
+    assert page.url == site + "/book/ask/"
+    expect(field).to_have_value("HMBello A")
     assert not page.evaluate("document.documentElement.classList.contains('is-leaving')")
 
 

@@ -1,4 +1,4 @@
-"""Background jobs that send appointment messages; the worker is `manage.py db_worker`."""
+"""Background jobs that send appointment messages; `manage.py confide_worker` runs them."""
 
 from __future__ import annotations
 
