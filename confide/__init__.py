@@ -1,0 +1,1 @@
+"""Confide: a self-hostable practice platform for psychotherapists in private practice."""

@@ -1,3 +1,5 @@
+"""The ASGI entry point; a wrong data key stops it from starting, naming the key id."""
+
 import os
 
 from django.core.asgi import get_asgi_application

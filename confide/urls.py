@@ -1,3 +1,5 @@
+"""The site's addresses: the office (sign-in and admin included), booking, public pages."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap

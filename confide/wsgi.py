@@ -1,3 +1,5 @@
+"""The WSGI entry point for gunicorn; a wrong data key stops each worker from booting."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

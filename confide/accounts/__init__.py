@@ -1,0 +1,1 @@
+"""Staff accounts: sign-in, the second factor, roles, sessions and form rate limits."""

@@ -1,3 +1,5 @@
+"""Config of the accounts app, and of Django's admin behind the office's own sign-in."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate

@@ -1,3 +1,5 @@
+"""Staff profiles and their roles, and the shared counters of the form rate limits."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""Config of the audit app: its deployment check, its hashes offered to the key checks."""
+
 from django.apps import AppConfig
 
 

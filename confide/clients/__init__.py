@@ -1,0 +1,1 @@
+"""Clients and couples: their records, clinical notes, documents and crisis screening."""

@@ -1,3 +1,5 @@
+"""Config of the clients app: its sealed values offered to the data key checks."""
+
 from django.apps import AppConfig
 
 

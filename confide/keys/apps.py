@@ -1,3 +1,5 @@
+"""Config of the keys app: it registers the data key check."""
+
 from django.apps import AppConfig
 
 

@@ -1,0 +1,1 @@
+"""Helpers below the apps, importing none of them: environment, sealing, files, text, times."""

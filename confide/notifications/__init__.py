@@ -1,0 +1,1 @@
+"""Messages: emails, texts, reminders, agendas, and the worker that sends them."""

@@ -1,3 +1,5 @@
+"""Messages in the admin, read-only: the outbox, reminders (each appointment's too), leases."""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,0 +1,1 @@
+"""The practice and its public website: profile, clinicians, approaches, pages, articles."""

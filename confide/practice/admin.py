@@ -1,3 +1,5 @@
+"""The practice, clinicians, approaches, pages, questions and articles in the admin."""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,5 @@
+"""Config of the practice app: the practice and its public website."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Template context every page needs: the practice profile."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest

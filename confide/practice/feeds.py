@@ -1,3 +1,5 @@
+"""The Atom feed of published articles."""
+
 from __future__ import annotations
 
 from datetime import datetime

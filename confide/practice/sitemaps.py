@@ -1,3 +1,5 @@
+"""The sitemap of the public site: pages, approaches, articles and tags."""
+
 from __future__ import annotations
 
 from datetime import datetime

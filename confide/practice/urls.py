@@ -1,3 +1,5 @@
+"""Addresses of the public site: home, approaches, articles, the leaving page, fixed pages."""
+
 from django.urls import path
 
 from confide.practice import views

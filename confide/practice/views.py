@@ -1,3 +1,5 @@
+"""The public site's pages: home, approaches, articles, tags, fixed pages, leaving, robots."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse

@@ -1,3 +1,5 @@
+"""load_demo fills the office with fictional clients, requests and a note, once."""
+
 from __future__ import annotations
 
 from io import StringIO

@@ -1,3 +1,5 @@
+"""reseal moves every sealed value to the newest data key."""
+
 from __future__ import annotations
 
 import base64

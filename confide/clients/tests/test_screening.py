@@ -1,3 +1,5 @@
+"""Crisis screening flags language that may signal a crisis, and not ordinary words."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,3 +1,5 @@
+"""Sealed values open only with their key and record; rotation keeps old ones readable."""
+
 from __future__ import annotations
 
 import base64

@@ -1,3 +1,5 @@
+"""Settings from the environment: typed helpers that fail loudly, production's refusals."""
+
 from __future__ import annotations
 
 import os

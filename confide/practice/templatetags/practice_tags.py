@@ -1,3 +1,5 @@
+"""Template tags of the public site: Markdown, and schema.org blocks that cannot break out."""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,5 @@
+"""Markdown from the office renders safe: nothing runs or loads, prose keeps its markup."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,3 +1,5 @@
+"""The public pages: help and a way out, metadata, headers, articles, feed, sitemap."""
+
 from __future__ import annotations
 
 import json

@@ -1,0 +1,1 @@
+"""The clients app's manage.py commands."""

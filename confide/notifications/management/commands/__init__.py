@@ -1,0 +1,1 @@
+"""The notifications app's manage.py commands."""

@@ -1,3 +1,5 @@
+"""Load the fictional demo practice and office, and print the demo therapist's sign-in."""
+
 from __future__ import annotations
 
 import argparse
