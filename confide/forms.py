@@ -1,11 +1,13 @@
-"""Form behaviour shared by every door: text people type is cleaned before it is validated."""
+"""Form behaviour shared by every door: text cleaned before it is validated, forms made of parts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.utils.datastructures import MultiValueDict
 
 from confide.lib.text import clean_text
@@ -38,6 +40,59 @@ class CleanTextMixin(forms.BaseForm):
             elif key in plain:
                 plain[key] = _clean(plain[key], multiline)
         return plain if multi is None else multi
+
+
+PartForm = TypeVar("PartForm", bound=forms.BaseForm)
+
+
+class WithPartsMixin(forms.BaseForm):
+    """A form that carries other forms as parts, such as a partner's details under a prefix.
+
+    Validity, ``errors`` and iteration (which the error summary lists fields by) take in the
+    parts in play, so views and templates treat the whole as one form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parts: list[forms.BaseForm] = []
+
+    def part(
+        self, form_class: type[PartForm], *, prefix: str, in_play: bool, **kwargs: Any
+    ) -> PartForm:
+        """Return a part whose fields are named by ``prefix``, read only when ``in_play``.
+
+        A part out of play is shown but neither read nor checked. Its initial values come from
+        this form's initial under the part's field names (``partner_name``, say).
+        """
+        made = form_class(self.data if self.is_bound and in_play else None, prefix=prefix, **kwargs)
+        for name in made.fields:
+            if made.add_prefix(name) in self.initial:
+                made.initial.setdefault(name, self.initial[made.add_prefix(name)])
+        if made.is_bound:
+            self._parts.append(made)
+        return made
+
+    @property
+    def errors(self) -> ErrorDict:
+        own = super().errors
+        if not self._parts:
+            return own
+        merged = ErrorDict(own, renderer=self.renderer)
+        for part in self._parts:
+            for name, messages in part.errors.items():
+                if name != NON_FIELD_ERRORS:
+                    merged[part.add_prefix(name)] = messages
+                    continue
+                earlier = merged[NON_FIELD_ERRORS].as_data() if NON_FIELD_ERRORS in merged else []
+                merged[NON_FIELD_ERRORS] = self.error_class(
+                    [*earlier, *messages.as_data()], error_class="nonfield", renderer=self.renderer
+                )
+        return merged
+
+    def __iter__(self) -> Iterator[forms.BoundField]:
+        yield from super().__iter__()
+        for part in self._parts:
+            yield from part
 
 
 def _clean(value: object, multiline: bool) -> object:

@@ -30,7 +30,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
 
     @admin.display(description="Contact wishes")
     def preferences(self, obj: ConsultationRequest) -> str:
-        return "; ".join(obj.contact_preferences())
+        return "; ".join(obj.reach().summary())
 
     def has_add_permission(self, request: object) -> bool:
         return False

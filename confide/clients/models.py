@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from confide.accounts.access import visible
 from confide.accounts.sessions import AnyUser
+from confide.clients.reach import Reach
 from confide.clients.sealed import sealed_text
 from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed_bytes, seal_bytes
@@ -35,22 +36,31 @@ class ContactWishes(models.Model):
     class Meta:
         abstract = True
 
+    # Each concrete model has its own (a request's name is shorter, its zone explained).
+    name: str
+    time_zone: str
+
     # When contact is safe can say much about a person's home; sealed like the note they leave.
     safe_times = sealed_text("safe_times_sealed", "safe_times")
 
-    def contact_preferences(self) -> list[str]:
-        """Return the person's wishes about contact, phrased for the therapist to read first."""
-        allowed = (("call", self.may_call), ("text", self.may_text), ("email", self.may_email))
-        ways = [way for way, ok in allowed if ok]
-        notes = [f"Contact by {', '.join(ways) or 'no method chosen'}"]
-        if self.may_call:
-            notes.append("voicemail OK" if self.voicemail_ok else "no voicemail")
-            notes.append(
-                "may name the practice" if self.may_name_practice else "don't name the practice"
-            )
-        if self.safe_times:
-            notes.append(f"safe times: {self.safe_times}")
-        return notes
+    def reach(self, *, with_safe_times: bool = True) -> Reach:
+        """Return the name, address, number and wishes as one value.
+
+        ``with_safe_times=False`` leaves the sealed safe times unopened (as ""), for code that
+        only needs the ways to reach the person, such as reminders.
+        """
+        return Reach(
+            name=self.name,
+            email=self.email,
+            phone=self.phone,
+            may_call=self.may_call,
+            may_text=self.may_text,
+            may_email=self.may_email,
+            voicemail_ok=self.voicemail_ok,
+            may_name_practice=self.may_name_practice,
+            safe_times=self.safe_times if with_safe_times else "",
+            time_zone=self.time_zone,
+        )
 
 
 class ConsultationRequestQuerySet(models.QuerySet["ConsultationRequest"]):

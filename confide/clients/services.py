@@ -7,7 +7,7 @@ belong to the views that call these; the functions assume the actor may do what 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -24,6 +24,7 @@ from confide.clients.models import (
     NoteAmendment,
     Person,
 )
+from confide.clients.reach import Reach
 from confide.scheduling.selectors import client_appointments
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -39,18 +40,10 @@ class ClientError(Exception):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PersonDetails:
-    name: str
+class PersonDetails(Reach):
+    """One member of a client: how to reach them, and what only a client has."""
+
     pronouns: str = ""
-    email: str = ""
-    phone: str = ""
-    may_call: bool = False
-    may_text: bool = False
-    may_email: bool = False
-    voicemail_ok: bool = False
-    may_name_practice: bool = False
-    safe_times: str = ""
-    time_zone: str = ""
     emergency_name: str = ""
     emergency_relationship: str = ""
     emergency_phone: str = ""
@@ -96,18 +89,7 @@ def client_record_viewed(
 
 def person_details_from_request(consultation: ConsultationRequest) -> PersonDetails:
     """Return the first person's details as the consultation request gave them."""
-    return PersonDetails(
-        name=consultation.name,
-        email=consultation.email,
-        phone=consultation.phone,
-        may_call=consultation.may_call,
-        may_text=consultation.may_text,
-        may_email=consultation.may_email,
-        voicemail_ok=consultation.voicemail_ok,
-        may_name_practice=consultation.may_name_practice,
-        safe_times=consultation.safe_times,
-        time_zone=consultation.time_zone,
-    )
+    return PersonDetails(**asdict(consultation.reach()))
 
 
 def client_create(
@@ -401,8 +383,12 @@ def client_anonymize(
     return client
 
 
-def person_update(*, person: Person, actor: Actor, request: HttpRequest | None) -> Person:
+def person_update(
+    *, person: Person, details: PersonDetails, actor: Actor, request: HttpRequest | None
+) -> Person:
     """Save changed contact details or wishes of one person of a client."""
+    for name, value in _values(details).items():
+        setattr(person, name, value)
     with transaction.atomic():
         person.save()
         _log(request, actor, A.CHANGE, person.client, person.client, "contact details changed")

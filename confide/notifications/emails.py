@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import dateformat
 
 from confide.notifications.events import Audience, Event
-from confide.practice.models import Practice, time_zone_names
+from confide.notifications.recipients import appointment_recipients, recipient_zone
+from confide.practice.models import Practice
 from confide.scheduling.models import Appointment
 
 TEMPLATE_DIR = "notifications/email"
@@ -84,10 +85,8 @@ def recipients(appointment: Appointment, audience: Audience) -> list[str]:
     """
     if audience == Audience.CLINICIAN:
         return [appointment.clinician.notify_email] if appointment.clinician.notify_email else []
-    if appointment.client_id is not None:
-        return [p.email for p in appointment.client.people.all() if p.email]  # type: ignore[union-attr]
-    consultation = appointment.consultation
-    return [consultation.email] if consultation is not None and consultation.email else []
+    people = appointment_recipients(appointment)
+    return [r.reach.email for r in people if "email" in r.reach.channels()]
 
 
 def recipient(appointment: Appointment, audience: Audience) -> str:
@@ -98,13 +97,9 @@ def recipient(appointment: Appointment, audience: Audience) -> str:
 
 def _person_zone(appointment: Appointment, address: str) -> ZoneInfo:
     """Return the zone the person saw times in (or gave the office), else the clinician's."""
-    name = ""
-    if appointment.client_id is not None:
-        people = appointment.client.people.all()  # type: ignore[union-attr]
-        name = next((p.time_zone for p in people if p.email == address and p.time_zone), "")
-    elif appointment.consultation is not None:
-        name = appointment.consultation.time_zone
-    return ZoneInfo(name) if name in time_zone_names() else appointment.clinician.tz()
+    people = appointment_recipients(appointment)
+    found = next((r for r in people if r.reach.email == address and r.reach.time_zone), None)
+    return recipient_zone(found, appointment) if found else appointment.clinician.tz()
 
 
 def appointment_context(appointment: Appointment, tz: ZoneInfo | None = None) -> dict[str, Any]:

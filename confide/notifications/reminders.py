@@ -78,7 +78,7 @@ def reminders_schedule(*, appointment: Appointment, now: dt.datetime) -> list[Re
     rows: list[Reminder] = []
     for recipient in appointment_recipients(appointment):
         tz = recipient_zone(recipient, appointment)
-        for channel in recipient.channels():
+        for channel in recipient.reach.channels():
             for offset, due_at in due.items():
                 plan = send_time(
                     due=due_at,
@@ -201,7 +201,7 @@ def _prepare_appointment(
     if appointment.status != Appointment.Status.CONFIRMED:
         return "appointment no longer confirmed"
     recipient = recipient_find(appointment, reminder.recipient_key)
-    if recipient is None or reminder.channel not in recipient.channels():
+    if recipient is None or reminder.channel not in recipient.reach.channels():
         return "the person no longer wants this kind of message"
     tz = recipient_zone(recipient, appointment)
     is_text = reminder.channel == Reminder.Channel.TEXT
@@ -217,12 +217,12 @@ def _prepare_appointment(
     if is_text:
         provider = text_provider()
         body = reminder_text(appointment, tz=tz)
-        phone, key = recipient.phone, str(reminder.key)
+        phone, key = recipient.reach.phone, str(reminder.key)
         return _Send(
             lambda: _text_send(provider.send, to=phone, body=body, reference=key),
             provider.in_database,
         )
-    message = reminder_email(appointment, tz=tz, to=recipient.email, key=str(reminder.key))
+    message = reminder_email(appointment, tz=tz, to=recipient.reach.email, key=str(reminder.key))
     return _Send(lambda: _email_send(mailer, message), isinstance(mailer, OutboxBackend))
 
 

@@ -26,7 +26,7 @@ from confide.audit.models import AuditEvent, AuditVerification
 from confide.clients import services
 from confide.clients.access import client_for, document_for, note_for
 from confide.clients.models import Client, ClinicalNote, Document, Person
-from confide.clients.services import ClientError, PersonDetails
+from confide.clients.services import ClientError
 from confide.office.forms_clients import (
     AmendmentForm,
     AnonymizeForm,
@@ -82,19 +82,10 @@ def client_new(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Add a clinician to the practice first (Settings and website).")
     if request.method == "POST" and form.is_valid() and clinician is not None:
         d = form.cleaned_data
-        people = [
-            PersonDetails(name=d["first_name"], email=d["first_email"], phone=d["first_phone"])
-        ]
-        if d["kind"] == Client.Kind.COUPLE:
-            people.append(
-                PersonDetails(
-                    name=d["second_name"], email=d["second_email"], phone=d["second_phone"]
-                )
-            )
         try:
             client = services.client_create(
                 kind=d["kind"],
-                people=people,
+                people=form.people(),
                 display_name=d["display_name"],
                 clinician_id=clinician.pk,
                 actor=request.user,
@@ -175,7 +166,7 @@ def client_status(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpResponse:
     client = client_for(request.user, uid)
     person = get_object_or_404(Person, client=client, pk=person_id)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, person=person)
     if request.method != "POST":
         # The form shows the person's contact details and emergency contact.
         services.client_record_viewed(
@@ -185,7 +176,9 @@ def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpRes
             what=f"contact details of person {person.pk}",
         )
     if request.method == "POST" and form.is_valid():
-        services.person_update(person=form.save(commit=False), actor=request.user, request=request)
+        services.person_update(
+            person=person, details=form.person(), actor=request.user, request=request
+        )
         messages.success(request, "Saved.")
         return redirect(client.get_absolute_url())
     status = 400 if form.is_bound and form.errors else 200

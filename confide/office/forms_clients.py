@@ -1,35 +1,57 @@
+"""Forms of the office's client pages: people, notes, documents, export and anonymizing."""
+
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
 
+from confide.clients.forms import ReachForm
 from confide.clients.models import Client, ClinicalNote, Person
-from confide.forms import CleanTextMixin
+from confide.clients.services import PersonDetails
+from confide.forms import CleanTextMixin, WithPartsMixin
+from confide.practice.models import validate_phone, validate_time_zone
 
 
-class PersonForm(CleanTextMixin, forms.ModelForm[Person]):
-    # Sealed on the model (a property, not a column), so it is declared and saved by hand.
-    safe_times = forms.CharField(label="When contact is safe", max_length=200, required=False)
+class PersonForm(ReachForm):
+    """One member of a client: their contact details and wishes, and an emergency contact."""
 
-    class Meta:
-        model = Person
-        fields = [
-            "name", "pronouns", "email", "phone", "may_call", "may_text", "may_email",
-            "voicemail_ok", "may_name_practice", "safe_times", "time_zone",
-            "emergency_name", "emergency_relationship", "emergency_phone",
-        ]  # fmt: skip
+    field_order = [
+        "name", "pronouns", "email", "phone", "may_call", "may_text", "may_email",
+        "voicemail_ok", "may_name_practice", "safe_times", "time_zone",
+        "emergency_name", "emergency_relationship", "emergency_phone",
+    ]  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["safe_times"].initial = self.instance.safe_times
+    pronouns = forms.CharField(label="Pronouns", max_length=40, required=False)
+    time_zone = forms.CharField(
+        label="Time zone", max_length=64, required=False, validators=[validate_time_zone]
+    )
+    emergency_name = forms.CharField(label="Emergency contact", max_length=120, required=False)
+    emergency_relationship = forms.CharField(label="Relationship", max_length=60, required=False)
+    emergency_phone = forms.CharField(
+        label="Emergency contact phone", max_length=40, required=False, validators=[validate_phone]
+    )
 
-    def save(self, commit: bool = True) -> Person:
-        self.instance.safe_times = self.cleaned_data["safe_times"]
-        return super().save(commit)
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        extra = ("pronouns", "emergency_name", "emergency_relationship", "emergency_phone")
+        initial = asdict(person.reach()) | {name: getattr(person, name) for name in extra}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def person(self) -> PersonDetails:
+        d = self.cleaned_data
+        return PersonDetails(
+            **asdict(self.reach()),
+            pronouns=d["pronouns"],
+            emergency_name=d["emergency_name"],
+            emergency_relationship=d["emergency_relationship"],
+            emergency_phone=d["emergency_phone"],
+        )
 
 
-class NewClientForm(CleanTextMixin, forms.Form):
+class NewClientForm(WithPartsMixin, CleanTextMixin, forms.Form):
+    """A client made in the office: the kind, a name for lists, and each person's details."""
+
     kind = forms.ChoiceField(
         choices=Client.Kind.choices, widget=forms.RadioSelect, initial="individual"
     )
@@ -37,18 +59,17 @@ class NewClientForm(CleanTextMixin, forms.Form):
         label="Name in lists", max_length=160, required=False,
         help_text="Left empty: the names joined, for example 'Sam and Lee'.",
     )  # fmt: skip
-    first_name = forms.CharField(label="Name", max_length=120)
-    first_email = forms.EmailField(label="Email", required=False)
-    first_phone = forms.CharField(label="Phone", max_length=40, required=False)
-    second_name = forms.CharField(label="Partner's name", max_length=120, required=False)
-    second_email = forms.EmailField(label="Partner's email", required=False)
-    second_phone = forms.CharField(label="Partner's phone", max_length=40, required=False)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Client.Kind.COUPLE and not (data.get("second_name") or "").strip():
-            self.add_error("second_name", "A couple needs both partners' names.")
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first = self.part(ReachForm, prefix="first", in_play=True)
+        # The second person's fields are read for a couple only.
+        couple = self.data.get("kind") == Client.Kind.COUPLE
+        self.second = self.part(ReachForm, prefix="second", in_play=couple, partner=True)
+
+    def people(self) -> list[PersonDetails]:
+        """Return the valid form's people: one, or both partners of a couple."""
+        return [part.person() for part in (self.first, self.second) if part.is_bound]
 
 
 class DocumentForm(CleanTextMixin, forms.Form):

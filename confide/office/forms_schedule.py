@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from confide.clients.forms import ReachForm
 from confide.clients.models import Client
-from confide.clients.services import PersonDetails
-from confide.forms import CleanTextMixin
-from confide.practice.models import Clinician, validate_phone
+from confide.forms import CleanTextMixin, WithPartsMixin
+from confide.practice.models import Clinician
 from confide.scheduling.booking import MAX_SERIES
 from confide.scheduling.models import Appointment, AppointmentType
 
@@ -152,7 +152,7 @@ class CloseRequestForm(CleanTextMixin, forms.Form):
     )  # fmt: skip
 
 
-class AcceptRequestForm(CleanTextMixin, forms.Form):
+class AcceptRequestForm(WithPartsMixin, CleanTextMixin, forms.Form):
     """Turn a request into a client; for a couple, the second partner's name and contact."""
 
     kind = forms.ChoiceField(
@@ -164,50 +164,11 @@ class AcceptRequestForm(CleanTextMixin, forms.Form):
         label="Name in lists (optional)", max_length=160, required=False,
         help_text="Left empty: the names joined, for example 'Sam and Lee'.",
     )  # fmt: skip
-    partner_name = forms.CharField(label="Partner's name", max_length=120, required=False)
-    partner_email = forms.EmailField(
-        label="Partner's email", required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org."},
-    )  # fmt: skip
-    partner_phone = forms.CharField(
-        label="Partner's phone", max_length=40, required=False, validators=[validate_phone],
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )  # fmt: skip
-    partner_may_call = forms.BooleanField(label="May call", required=False)
-    partner_may_text = forms.BooleanField(label="May text", required=False)
-    partner_may_email = forms.BooleanField(label="May email", required=False)
-    partner_voicemail_ok = forms.BooleanField(label="A voicemail is OK", required=False)
-    partner_may_name_practice = forms.BooleanField(
-        label="The practice may be named when calling", required=False
-    )
-    partner_safe_times = forms.CharField(
-        label="When contact is safe (optional)", max_length=200, required=False
-    )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Client.Kind.COUPLE:
-            if not (data.get("partner_name") or "").strip():
-                self.add_error("partner_name", "A couple needs both partners' names.")
-            elif not (
-                data.get("partner_email")
-                or data.get("partner_phone")
-                or "partner_email" in self.errors
-                or "partner_phone" in self.errors
-            ):
-                self.add_error("partner_email", "Give the partner's email address or phone number.")
-        return data
-
-    def partner(self) -> PersonDetails:
-        data = self.cleaned_data
-        return PersonDetails(
-            name=data["partner_name"].strip(),
-            email=data["partner_email"],
-            phone=data["partner_phone"],
-            may_call=data["partner_may_call"],
-            may_text=data["partner_may_text"],
-            may_email=data["partner_may_email"],
-            voicemail_ok=data["partner_voicemail_ok"],
-            may_name_practice=data["partner_may_name_practice"],
-            safe_times=data["partner_safe_times"],
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The partner's fields are read for a couple only; an individual's form ignores them.
+        couple = self.data.get("kind") == Client.Kind.COUPLE
+        self.partner = self.part(
+            ReachForm, prefix="partner", in_play=couple, partner=True, needs_reach=True
         )

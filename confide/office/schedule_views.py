@@ -369,7 +369,7 @@ def _request_context(
     return {
         "nav": "requests",
         "consultation": consultation,
-        "preferences": consultation.contact_preferences(),
+        "reach": consultation.reach(),
         "may_read_note": may_read_note,
         "note": note,
         "note_error": note_error,
@@ -453,7 +453,7 @@ def request_accept(request: HttpRequest, uid: Any) -> HttpResponse:
     if form.is_valid():
         people = [person_details_from_request(consultation)]
         if form.cleaned_data["kind"] == Client.Kind.COUPLE:
-            people.append(form.partner())
+            people.append(form.partner.person())
         try:
             client = consultation_request_accept(
                 consultation=consultation, kind=form.cleaned_data["kind"], people=people,

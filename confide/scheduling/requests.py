@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.models import Client, ConsultationRequest
+from confide.clients.reach import Reach
 from confide.clients.screening import needs_attention
 from confide.clients.services import ClientError, PersonDetails, client_create
 from confide.practice.models import Clinician
@@ -23,23 +24,13 @@ from confide.scheduling.events import Actor
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContactDetails:
+class ContactDetails(Reach):
     """What a person tells the practice when they book or ask for a consultation."""
 
-    name: str
-    email: str = ""
-    phone: str = ""
-    may_call: bool = False
-    may_text: bool = False
-    may_email: bool = False
-    voicemail_ok: bool = False
-    may_name_practice: bool = False
-    safe_times: str = ""
     for_couple: bool = False
     partner_name: str = ""
     note: str = ""
     wants_calendar_file: bool = False
-    time_zone: str = ""
 
 
 def consultation_request_new(

@@ -242,7 +242,7 @@ def test_status_changes_and_the_waitlist(signed_in: SignedIn, owner: User, coupl
     ("data", "message"),
     [
         ({"name": ""}, "This field is required."),
-        ({"name": "Sam", "email": "nope"}, "Enter a valid email address."),
+        ({"name": "Sam", "email": "nope"}, "Enter an email address like name@example.org."),
         ({"name": "Sam", "phone": "call me"}, "Enter a phone number"),
         ({"name": "Sam", "time_zone": "Mars/Base"}, "Enter a time zone name"),
         ({"name": "Sam", "emergency_phone": "??"}, "Enter a phone number"),
@@ -268,7 +268,7 @@ def test_person_details_reject_bad_input_with_a_message(
         ({"kind": "group", "first_name": "Ana"}, "Select a valid choice."),
         (
             {"kind": "individual", "first_name": "Ana", "first_email": "bad"},
-            "Enter a valid email address.",
+            "Enter an email address like name@example.org.",
         ),
     ],
 )
@@ -439,3 +439,48 @@ def test_calendar_entries_show_both_partners_initials(couple: Client) -> None:
         appointment_type=AppointmentType.objects.get(slug="couples"),
     )
     assert appointment.initials() == "S. & L."
+
+
+def test_a_new_couple_keeps_each_partners_own_wishes(
+    signed_in: SignedIn, owner: User, demo: None
+) -> None:
+    response = signed_in(owner).post(
+        "/office/clients/new/",
+        {
+            "kind": "couple",
+            "first_name": "Ana", "first_phone": "212-555-0150", "first_may_text": "on",
+            "second_name": "Bo", "second_email": "bo@example.org", "second_may_email": "on",
+            "second_safe_times": "mornings",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    ana, bo = Client.objects.get().people.all()
+    assert (ana.phone, ana.may_text, ana.may_email) == ("212-555-0150", True, False)
+    assert (bo.email, bo.may_email, bo.safe_times) == ("bo@example.org", True, "mornings")
+
+
+def test_a_new_individual_ignores_the_second_persons_fields(
+    signed_in: SignedIn, owner: User, demo: None
+) -> None:
+    response = signed_in(owner).post(
+        "/office/clients/new/",
+        {"kind": "individual", "first_name": "Ana", "second_name": "Bo", "second_email": "bad"},
+    )
+
+    assert response.status_code == 302
+    assert [p.name for p in Client.objects.get().people.all()] == ["Ana"]
+
+
+def test_person_details_refuse_calls_without_a_number(
+    signed_in: SignedIn, owner: User, couple: Client
+) -> None:
+    person = couple.people.get(name="Lee")
+    url = f"/office/clients/{couple.uid}/people/{person.pk}/"
+
+    response = signed_in(owner).post(url, {"name": "Lee", "may_call": "on"})
+
+    assert response.status_code == 400
+    assert "Give a phone number, or untick calls and texts." in response.content.decode()
+    person.refresh_from_db()
+    assert not person.may_call

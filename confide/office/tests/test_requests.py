@@ -370,3 +370,15 @@ def test_actions_answer_only_posts(
     signed_in: SignIn, therapist: User, robin: ConsultationRequest, path: str
 ) -> None:
     assert signed_in(therapist).get(f"/office/requests/{robin.uid}/{path}").status_code == 405
+
+
+def test_the_error_summary_lists_the_partners_fields_too(
+    signed_in: SignIn, therapist: User, robin: ConsultationRequest
+) -> None:
+    response = signed_in(therapist).post(
+        f"/office/requests/{robin.uid}/client/", {"kind": "couple", "partner_name": "Alex"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_partner_email">Partner&#x27;s email: Give the partner' in html

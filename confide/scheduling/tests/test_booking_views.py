@@ -145,12 +145,31 @@ def test_nothing_but_a_name_and_one_way_to_reach_is_required(
     assert (request.phone, request.email, request.may_call) == ("212 555 0199", "", True)
 
 
+def test_the_confirm_step_repeats_every_wish_about_contact(
+    client: Client, consultation: AppointmentType
+) -> None:
+    start = _open_slots(consultation)[0]
+    data = {"name": "J", "phone": "212 555 0199", "may_call": "on", "safe_times": "after 6 pm"}
+
+    page = client.post(_details_url(start), data | {"for_couple": "0"})
+
+    html = page.content.decode().replace("&#x27;", "'")
+    assert page.status_code == 200
+    for wish in [
+        "Contact by call",
+        "no voicemail",
+        "don't name the practice",
+        "safe times: after 6 pm",
+    ]:
+        assert f"<li>{wish}" in html
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"name": "", "email": "a@example.org"}, "This field is required."),
         ({"name": "S"}, "Give an email address or a phone number"),
-        ({"name": "S", "email": "not-an-email"}, "Enter a valid email address."),
+        ({"name": "S", "email": "not-an-email"}, "Enter an email address like name@example.org."),
         ({"name": "S", "phone": "call me"}, "Enter a phone number using digits"),
         (
             {"name": "S", "email": "a@example.org", "may_text": "on"},
