@@ -25,7 +25,6 @@ from confide.clients.models import (
     Person,
 )
 from confide.clients.reach import Reach
-from confide.scheduling.selectors import client_appointments
 
 Actor = AbstractBaseUser | AnonymousUser
 A = AuditEvent.Action
@@ -256,9 +255,18 @@ def note_amend(
 
 
 def client_export(
-    *, client: Client, include_psychotherapy_notes: bool, actor: Actor, request: HttpRequest | None
+    *,
+    client: Client,
+    appointments: list[dict[str, Any]],
+    include_psychotherapy_notes: bool,
+    actor: Actor,
+    request: HttpRequest | None,
 ) -> dict[str, Any]:
-    """Return the client's record as plain data, for a download and a printout."""
+    """Return the client's record as plain data, for a download and a printout.
+
+    ``appointments`` are the client's appointments as plain data; scheduling, which builds on
+    clients, lists them (``scheduling.selectors.appointments_for_export``).
+    """
     # Only notes the actor may read, so psychotherapy notes only the exporting author's own;
     # and those leave only when asked for.
     notes = (
@@ -299,16 +307,7 @@ def client_export(
             }
             for p in client.people.all()
         ],
-        "appointments": [
-            {
-                "start": a.start.isoformat(),
-                "end": a.end.isoformat(),
-                "type": a.appointment_type.name,
-                "format": a.format,
-                "status": a.status,
-            }
-            for a in client_appointments(client)
-        ],
+        "appointments": appointments,
         "notes": [
             {
                 "id": str(n.uid),

@@ -39,7 +39,7 @@ from confide.office.forms_clients import (
     StatusForm,
 )
 from confide.practice.models import Clinician, Practice
-from confide.scheduling.selectors import client_appointments
+from confide.scheduling.selectors import appointments_for_export, client_appointments
 
 
 @office_view(roles=ALL_ROLES)
@@ -311,6 +311,7 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = services.client_export(
             client=client,
+            appointments=appointments_for_export(client),
             include_psychotherapy_notes=form.cleaned_data["include_psychotherapy_notes"],
             actor=request.user,
             request=request,

@@ -438,3 +438,17 @@ def client_appointments(client: Client) -> QuerySet[Appointment]:
     if client.consultation_id is not None:
         belongs |= Q(consultation_id=client.consultation_id)
     return Appointment.objects.filter(belongs).select_related("appointment_type").order_by("start")
+
+
+def appointments_for_export(client: Client) -> list[dict[str, Any]]:
+    """Return the client's appointments as plain data, for the export of their record."""
+    return [
+        {
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "type": a.appointment_type.name,
+            "format": a.format,
+            "status": a.status,
+        }
+        for a in client_appointments(client)
+    ]

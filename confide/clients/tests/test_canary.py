@@ -23,7 +23,7 @@ from confide.practice.models import Clinician
 from confide.scheduling.booking import appointment_book
 from confide.scheduling.models import AppointmentType
 from confide.scheduling.requests import ContactDetails
-from confide.scheduling.selectors import available_slots, bookable_window
+from confide.scheduling.selectors import appointments_for_export, available_slots, bookable_window
 
 CANARY = "CANARY-7e2a-shame-at-night"
 # Written into a plain column: the checks below must find it, or they prove nothing.
@@ -78,8 +78,9 @@ def _write_everything(therapist: User) -> Client:
                 note=note, text=f"{CANARY} amendment", actor=therapist, request=None
             )
     services.client_export(
-        client=client, include_psychotherapy_notes=True, actor=therapist, request=None
-    )
+        client=client, appointments=appointments_for_export(client),
+        include_psychotherapy_notes=True, actor=therapist, request=None,
+    )  # fmt: skip
     return client
 
 

@@ -215,11 +215,13 @@ def test_exports_leave_out_psychotherapy_notes_unless_asked(
         request=None,
     )
     plain = services.client_export(
-        client=client_, include_psychotherapy_notes=False, actor=therapist, request=None
-    )
+        client=client_, appointments=[], include_psychotherapy_notes=False, actor=therapist,
+        request=None,
+    )  # fmt: skip
     full = services.client_export(
-        client=client_, include_psychotherapy_notes=True, actor=therapist, request=None
-    )
+        client=client_, appointments=[], include_psychotherapy_notes=True, actor=therapist,
+        request=None,
+    )  # fmt: skip
     assert [n["kind"] for n in plain["notes"]] == ["progress"]
     assert sorted(n["kind"] for n in full["notes"]) == ["progress", "psychotherapy"]
     assert [p["name"] for p in plain["people"]] == ["Sam", "Lee"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -484,3 +485,30 @@ def test_person_details_refuse_calls_without_a_number(
     assert "Give a phone number, or untick calls and texts." in response.content.decode()
     person.refresh_from_db()
     assert not person.may_call
+
+
+def test_the_export_lists_the_clients_appointments(owner: User, couple: Client) -> None:
+    from confide.scheduling.booking import appointment_create
+    from confide.scheduling.models import AppointmentType
+
+    kind = AppointmentType.objects.get(clinician=couple.clinician, slug="couples")
+    start = dt.datetime(2027, 3, 16, 14, tzinfo=dt.UTC)
+    appointment_create(
+        client=couple, appointment_type=kind, format="video", start=start, actor=owner,
+        request=None,
+    )  # fmt: skip
+    http = sign_in(HttpClient(), owner, fresh_password=True)
+
+    data = json.loads(
+        http.post(f"/office/clients/{couple.uid}/export/", {"format": "json"}).content
+    )
+
+    assert data["appointments"] == [
+        {
+            "start": "2027-03-16T14:00:00+00:00",
+            "end": "2027-03-16T15:20:00+00:00",
+            "type": "Couples session",
+            "format": "video",
+            "status": "confirmed",
+        }
+    ]
