@@ -306,7 +306,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "confide.accounts.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "confide.lib.request_address.client_address"
 AXES_USERNAME_CALLABLE = "confide.accounts.lockout.axes_username"
 AXES_LOCKOUT_CALLABLE = "confide.accounts.lockout.lockout_response"
 AXES_VERBOSE = False

@@ -10,10 +10,10 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from confide.accounts.ratelimit import client_address
 from confide.accounts.sessions import password_recently_proven
 from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed, seal
+from confide.lib.request_address import client_address
 
 # allauth's encrypt() and decrypt() hooks are given the text alone, never the authenticator, so
 # the sealed value cannot name its row: one fixed context for every second-factor secret. A value

@@ -19,7 +19,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from confide.accounts.models import RateLimitCounter
-from confide.lib import addresses
+from confide.lib.request_address import client_address
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,6 @@ class Limit:
     scope: str
     count: int
     seconds: int
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the client's address: the one every limiter, the lockout and the audit log use."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    return addresses.client_address(request.META, trusted_proxies=proxies)
 
 
 def _key(limit: Limit, address: str, window: int) -> str:

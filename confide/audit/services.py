@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.http import HttpRequest
 
-from confide.accounts.ratelimit import client_address
 from confide.audit import chain
 from confide.audit.models import AuditChainHead, AuditEvent, AuditVerification, chain_keyring
+from confide.lib.request_address import client_address
 
 
 def audit_record(

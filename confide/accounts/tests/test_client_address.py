@@ -1,6 +1,8 @@
-"""allauth, django-axes and the booking forms count the same client for the same request."""
+"""allauth, django-axes, the booking forms and the audit log see the same client for a request."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from allauth.account.adapter import get_adapter
@@ -11,6 +13,8 @@ from pytest_django.fixtures import Settings
 
 from confide.accounts import ratelimit
 from confide.accounts.allauth_internals import get_ip
+from confide.audit.models import AuditEvent
+from confide.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +60,13 @@ def test_every_limiter_sees_the_same_client(
     assert get_ip(request) == expected
     assert get_client_ip_address(request) == expected
     assert _booking_limiter_address(request, monkeypatch) == expected
+    assert _audited_address(request) == expected
+
+
+def _audited_address(request: HttpRequest) -> str | None:
+    """Return the address the audit log records for an event in this request."""
+    event = audit_record(
+        request=request, actor=None, action=AuditEvent.Action.VIEW, target_type="test",
+        target_uid=uuid.uuid4(), client_uid=None,
+    )  # fmt: skip
+    return event.address
