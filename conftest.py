@@ -20,7 +20,7 @@ from pytest_django.fixtures import Settings
 from confide.accounts.models import StaffProfile
 from confide.accounts.sessions import has_second_factor, second_factor_record
 from confide.accounts.testing import authenticator_activate, sign_in, staff_user_create
-from confide.practice.demo import demo_load
+from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
 
 

@@ -26,8 +26,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from confide.clients.models import ConsultationRequest  # noqa: E402
+from confide.demo.loading import demo_load  # noqa: E402
 from confide.notifications.reminders import reminders_schedule  # noqa: E402
-from confide.practice.demo import demo_load  # noqa: E402
 from confide.practice.models import Clinician  # noqa: E402
 from confide.scheduling.models import Appointment, AppointmentType  # noqa: E402
 

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "confide.accounts",
     "confide.office",
     "confide.audit",
+    # Demo data for every app above, loaded by `manage.py load_demo` (confide/demo/).
+    "confide.demo",
     # The admin behind the office's sign-in and second factor (confide/accounts/admin_site.py).
     "confide.accounts.apps.OfficeAdminConfig",
     "django.contrib.auth",

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.clients.models import ConsultationRequest
-from confide.practice.demo import demo_load
+from confide.demo.loading import demo_load
 from confide.scheduling.models import Appointment
 from e2e.conftest import AXE, Visit, axe_violations
 

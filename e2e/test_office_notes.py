@@ -11,7 +11,7 @@ from confide.accounts.testing import totp_code
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
-from confide.practice.demo import demo_load
+from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
 from e2e.conftest import axe_violations
 

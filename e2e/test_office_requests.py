@@ -12,7 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from confide.accounts.testing import totp_code
 from confide.clients.models import Client, ConsultationRequest
-from confide.practice.demo import DEMO_USERNAME, demo_load
+from confide.demo.loading import demo_load
+from confide.practice.demo import DEMO_USERNAME
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
 from e2e.conftest import AXE, Visit, axe_violations

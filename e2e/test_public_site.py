@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from confide.practice.demo import demo_load
+from confide.demo.loading import demo_load
 from confide.practice.models import Practice
 from confide.practice.tests.test_public_site import PUBLIC_PAGES
 from e2e.conftest import Visit, axe_violations

@@ -8,7 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from confide.accounts.models import StaffProfile
 from confide.accounts.testing import staff_user_create, totp_code
-from confide.practice.demo import demo_load
+from confide.demo.loading import demo_load
 from e2e.conftest import Visit, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)

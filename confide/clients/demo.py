@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from confide.clients import services
 from confide.clients.models import Client, ConsultationRequest
 from confide.clients.services import PersonDetails
 from confide.practice.demo import DEMO_USERNAME
 from confide.practice.models import Clinician
-from confide.scheduling.models import Appointment, AppointmentType
 
 
-def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -> int:
-    """Add demo requests, clients and sessions once; return how many rows were made."""
+@dataclass(frozen=True)
+class DemoOffice:
+    """How many rows were made, and the clients just made (for their sessions)."""
+
+    created: int = 0
+    clients: list[Client] = field(default_factory=list)
+
+
+def clients_demo_load(*, clinician: Clinician) -> DemoOffice:
+    """Add demo requests, clients and a draft note once; nothing when the office has some."""
     if Client.objects.exists() or ConsultationRequest.objects.exists():
-        return 0
-    now = now or timezone.now()
+        return DemoOffice()
     # The demo therapist (made just before) writes the draft, so it shows on their home page.
     system = User.objects.filter(username=DEMO_USERNAME).first() or AnonymousUser()
     made = 0
@@ -82,26 +86,6 @@ def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -
         status=Client.Status.ACTIVE,
     )
     made += 2
-    tz = clinician.tz()
-    tomorrow = (now.astimezone(tz) + dt.timedelta(days=1)).date()
-    sessions = [
-        (individual, "individual", dt.time(10), 50),
-        (couple, "couples", dt.time(14), 80),
-    ]
-    for client, slug, at, _minutes in sessions:
-        kind = AppointmentType.objects.filter(clinician=clinician, slug=slug).first()
-        if kind is None:
-            continue
-        start = dt.datetime.combine(tomorrow, at, tzinfo=tz).astimezone(dt.UTC)
-        try:
-            with transaction.atomic():
-                Appointment.objects.create(
-                    clinician=clinician, appointment_type=kind, client=client, format="video",
-                    start=start, end=start + kind.duration,
-                )  # fmt: skip
-                made += 1
-        except IntegrityError:
-            continue  # the time is already taken in this database: leave it
     services.note_create(
         client=individual,
         kind="progress",
@@ -113,4 +97,4 @@ def clients_demo_load(*, clinician: Clinician, now: dt.datetime | None = None) -
         author=system,
         request=None,
     )
-    return made + 1
+    return DemoOffice(created=made + 1, clients=[individual, couple])

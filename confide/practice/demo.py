@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -71,19 +68,17 @@ def _yes(value: str) -> bool:
     return value.strip().lower() in {"yes", "true", "1"}
 
 
-@dataclass
-class DemoResult:
-    created: int = 0
-    password: str | None = None
-    totp_secret: str | None = None
+def practice_demo_load() -> tuple[int, Clinician]:
+    """Create whatever of the demo practice's site is missing; never change what already exists.
 
-
-def demo_load(*, password: str | None = None, totp_secret: str | None = None) -> DemoResult:
-    """Create whatever of the demo practice is missing; never change what already exists."""
-    result = DemoResult()
+    Returns how many rows were made and the demo clinician, whom the other apps' demo data
+    (hours, the demo therapist, the office) belongs to; ``confide.demo`` loads those.
+    """
+    count = 0
 
     def made(created: bool) -> None:
-        result.created += int(created)
+        nonlocal count
+        count += int(created)
 
     with transaction.atomic():
         doc = _read("practice.md")
@@ -144,10 +139,6 @@ def demo_load(*, password: str | None = None, totp_secret: str | None = None) ->
             clinician.modalities.set(modalities)
         made(created)
 
-        from confide.scheduling.demo import scheduling_demo_load
-
-        result.created += scheduling_demo_load(clinician=clinician)
-
         for path in sorted((DEMO_DIR / "pages").glob("*.md")):
             doc = _read(f"pages/{path.name}")
             kind = path.stem
@@ -195,42 +186,4 @@ def demo_load(*, password: str | None = None, totp_secret: str | None = None) ->
                 article.tags.set(tags)
             made(created)
 
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=DEMO_USERNAME).first()
-        if user is None:
-            result.password = password or secrets.token_urlsafe(12)
-            user = user_model.objects.create_superuser(
-                username=DEMO_USERNAME,
-                email="therapist@example.org",
-                password=result.password,
-                first_name=clinician.name.split()[0],
-                last_name=clinician.name.split()[-1],
-            )
-            made(True)
-        made(_demo_staff_load(user, clinician=clinician, result=result, totp_secret=totp_secret))
-    return result
-
-
-def _demo_staff_load(
-    user: Any, *, clinician: Clinician, result: DemoResult, totp_secret: str | None
-) -> bool:
-    """Make the demo therapist the owner, with an authenticator app already set up."""
-    from allauth.mfa.models import Authenticator
-
-    from confide.accounts.allauth_internals import TOTP, RecoveryCodes
-    from confide.accounts.models import StaffProfile
-    from confide.accounts.services import staff_role_assign
-
-    created = False
-    if not StaffProfile.objects.filter(user=user).exists():
-        taken = StaffProfile.objects.filter(clinician=clinician).exists()
-        staff_role_assign(
-            user=user, role=StaffProfile.Role.OWNER, clinician=None if taken else clinician
-        )
-        created = True
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        result.totp_secret = totp_secret or DEMO_TOTP_SECRET
-        TOTP.activate(user, result.totp_secret)
-        RecoveryCodes.activate(user)
-        created = True
-    return created
+    return count, clinician

@@ -1,12 +1,15 @@
-"""The demo practice's appointment types and hours."""
+"""The demo practice's appointment types and hours, and the demo clients' sessions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
+
+from confide.clients.models import Client
 from confide.practice.models import Clinician
-from confide.scheduling.models import AppointmentType, AvailabilityRule
+from confide.scheduling.models import Appointment, AppointmentType, AvailabilityRule
 
 B = AppointmentType.Booking
 K = AppointmentType.Kind
@@ -25,6 +28,12 @@ DEMO_HOURS = [
     *[(day, dt.time(14), dt.time(18)) for day in (1, 2, 3, 4)],
     (5, dt.time(9), dt.time(13)),
 ]
+
+# Each demo client's session tomorrow, by kind: the type's slug and the start on the clock.
+DEMO_SESSIONS = {
+    Client.Kind.INDIVIDUAL: ("individual", dt.time(10)),
+    Client.Kind.COUPLE: ("couples", dt.time(14)),
+}
 
 
 def scheduling_demo_load(*, clinician: Clinician) -> int:
@@ -76,4 +85,27 @@ def scheduling_demo_load(*, clinician: Clinician) -> int:
             for d, s, e in DEMO_HOURS
         )
         made += len(DEMO_HOURS)
+    return made
+
+
+def sessions_demo_load(*, clients: list[Client], now: dt.datetime) -> int:
+    """Book each demo client a video session tomorrow; return how many were booked."""
+    made = 0
+    for client in clients:
+        slug, at = DEMO_SESSIONS[Client.Kind(client.kind)]
+        kind = AppointmentType.objects.filter(clinician=client.clinician, slug=slug).first()
+        if kind is None:
+            continue
+        tz = client.clinician.tz()
+        tomorrow = (now.astimezone(tz) + dt.timedelta(days=1)).date()
+        start = dt.datetime.combine(tomorrow, at, tzinfo=tz).astimezone(dt.UTC)
+        try:
+            with transaction.atomic():
+                Appointment.objects.create(
+                    clinician=client.clinician, appointment_type=kind, client=client,
+                    format="video", start=start, end=start + kind.duration,
+                )  # fmt: skip
+                made += 1
+        except IntegrityError:
+            continue  # the time is already taken in this database: leave it
     return made

@@ -14,7 +14,8 @@ from pytest_django.fixtures import Settings
 
 from confide.accounts.management.commands.demo_code import current_code
 from confide.accounts.models import StaffProfile
-from confide.practice.demo import DEMO_TOTP_SECRET, DEMO_USERNAME, demo_load
+from confide.demo.loading import demo_load
+from confide.practice.demo import DEMO_TOTP_SECRET, DEMO_USERNAME
 from confide.practice.models import Clinician
 
 pytestmark = pytest.mark.django_db

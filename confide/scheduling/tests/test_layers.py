@@ -1,13 +1,18 @@
-"""Which way scheduling's imports may point: the pure engine at the bottom, notifications above."""
+"""Which way scheduling's imports may point: the pure engine at the bottom, notifications above.
+
+The order between the apps is confide/tests/test_layers.py's; this adds the engine's purity.
+"""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from confide.tests.test_layers import is_under as _is_under
+from confide.tests.test_layers import module_imports as _imports
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parents[1]
@@ -16,23 +21,6 @@ PURE = ["slots.py", "slots_spec.py"]
 PURE_NAMES = {f"confide.scheduling.{name.removesuffix('.py')}" for name in PURE}
 # Scheduling announces changes and never calls the apps that listen, nor the doors above it.
 FORBIDDEN_ABOVE = ["confide.notifications", "confide.office", "confide.portal"]
-
-
-def _imports(path: Path) -> set[str]:
-    """Return every module a file imports, at the top or inside a function."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-            # "from confide import notifications" names the module in the alias.
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
-def _is_under(name: str, package: str) -> bool:
-    return name == package or name.startswith(package + ".")
 
 
 def _scheduling_modules() -> list[Path]:

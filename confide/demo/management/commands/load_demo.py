@@ -9,10 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from confide.accounts.allauth_internals import generate_totp_secret
-from confide.clients.demo import clients_demo_load
+from confide.demo.loading import demo_load, office_demo_load
 from confide.lib.files import private_dir, private_write
-from confide.practice.demo import DEMO_USERNAME, demo_load
-from confide.practice.models import Clinician
+from confide.practice.demo import DEMO_USERNAME
 
 
 class Command(BaseCommand):
@@ -31,9 +30,7 @@ class Command(BaseCommand):
         result = demo_load(totp_secret=generate_totp_secret() if settings.PRODUCTION else None)
         # A few fictional requests, clients and sessions, so the office has something to show;
         # only on `make run`, never in the test fixtures, which start from an empty office.
-        clinician = Clinician.objects.filter(listed=True).order_by("order", "pk").first()
-        if clinician is not None:
-            result.created += clients_demo_load(clinician=clinician)
+        result.created += office_demo_load()
         if result.password or result.totp_secret:
             lines = credentials.read_text().split() if credentials.exists() else []
             username = DEMO_USERNAME

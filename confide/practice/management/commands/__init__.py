@@ -1,1 +1,0 @@
-"""The practice app's manage.py commands."""
