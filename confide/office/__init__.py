@@ -1,0 +1,1 @@
+"""The therapist's office: today, the calendar, requests, clients and notes, above the domain."""

@@ -1,3 +1,5 @@
+"""Config of the office app: the therapist's pages, which call the domain and hold no rules."""
+
 from django.apps import AppConfig
 
 

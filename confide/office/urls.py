@@ -1,3 +1,5 @@
+"""Addresses of the office: the home page, then the schedule's and the clients' pages."""
+
 from django.urls import include, path
 
 from confide.office import views

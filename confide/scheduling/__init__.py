@@ -1,0 +1,1 @@
+"""Scheduling: appointment types, hours, and the one booking API every door calls."""

@@ -1,3 +1,5 @@
+"""Config of the scheduling app: appointment types, working hours and appointments."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Addresses of booking: choosing a time, the details and confirm steps, managing a booking."""
+
 from django.urls import path
 
 from confide.scheduling import calendar_views, views

@@ -1,0 +1,1 @@
+"""Tests of the office's pages, forms and who may see what."""

@@ -1,0 +1,1 @@
+"""Tests of scheduling: the slot engine, booking, changes, requests and the public pages."""

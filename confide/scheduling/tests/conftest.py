@@ -1,3 +1,5 @@
+"""Fixtures of the scheduling tests: the demo clinician, their types, a person's details."""
+
 from __future__ import annotations
 
 import datetime as dt
