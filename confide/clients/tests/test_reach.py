@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django import forms
 
 from confide.clients.forms import ReachForm
 from confide.clients.reach import Reach
+from confide.forms import WithPartsMixin
 from confide.scheduling.forms import ContactForm
 
 
@@ -146,3 +148,30 @@ def test_the_form_gives_one_value_with_the_text_cleaned() -> None:
 
     assert form.is_valid(), form.errors
     assert form.reach() == Reach(name="Sam", phone="212-555-0120", may_call=True, safe_times="noon")
+
+
+class _OwnReach(ReachForm):
+    voice = "person"
+
+
+class _WithPartner(WithPartsMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partner = self.part(_OwnReach, prefix="partner", in_play=True, needs_reach=True)
+
+
+def test_a_parts_problems_are_the_whole_forms() -> None:
+    form = _WithPartner({"partner_name": "Lee", "partner_email": "lee@"})
+
+    assert not form.is_valid()
+    assert form.errors == {"partner_email": ["Enter an email address like name@example.org."]}
+    # The error summary walks the form's fields: the part's are among them.
+    assert "partner_email" in [field.html_name for field in form]
+
+
+def test_a_parts_form_wide_problem_is_listed_with_the_forms_own() -> None:
+    form = _WithPartner({"partner_name": "Lee"})
+
+    assert form.non_field_errors() == [
+        "Give an email address or a phone number, so we can reach you."
+    ]
