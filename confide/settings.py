@@ -337,7 +337,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
 # Background work runs on Django's tasks framework with a database-backed queue, so a booking and
-# the messages it causes commit together. Start workers with `manage.py db_worker`.
+# the messages it causes commit together. Start workers with `manage.py confide_worker`.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
