@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Let the script run as "python bench/slots_bench.py" without installing the package.
 sys.path.insert(0, str(ROOT))
 
-from confide.scheduling.slots import Interval, free_slots, working_intervals  # noqa: E402
+from confide.scheduling.slots import Interval  # noqa: E402
 from confide.scheduling.slots_spec import SlotSpec, read_spec  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -30,24 +30,7 @@ STEP = timedelta(minutes=15)
 
 def compute(spec: SlotSpec, now: datetime) -> list[datetime]:
     """Run exactly the work that is timed: working intervals, then free slots."""
-    working = working_intervals(
-        tz=spec.tz,
-        first_day=spec.first_day,
-        last_day=spec.last_day,
-        weekly=spec.weekly,
-        off_days=spec.off_days,
-        overrides=spec.overrides,
-    )
-    return free_slots(
-        working=working,
-        busy=spec.busy,
-        duration=spec.duration,
-        step=STEP,
-        buffer_before=spec.buffer_before,
-        buffer_after=spec.buffer_after,
-        now=now,
-        min_notice=spec.min_notice,
-    )
+    return spec.free_slots(step=STEP, now=now)
 
 
 def year_spec(base: SlotSpec, weeks: int = 52) -> SlotSpec:

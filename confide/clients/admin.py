@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import uuid
+from typing import cast
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from confide.audit.models import AuditEvent
-from confide.audit.services import audit_record
+from confide.audit.admin import AuditedOpeningAdmin
 from confide.clients.models import ConsultationRequest, ConsultationRequestQuerySet
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
+class ConsultationRequestAdmin(AuditedOpeningAdmin[ConsultationRequest]):
+    opening_summary = "opened request in the admin"
+
     list_display = ["name", "needs_attention", "status", "preferences", "created_at"]
     list_filter = ["needs_attention", "status"]
     search_fields = ["name"]
@@ -40,26 +41,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin[ConsultationRequest]):
         requests = cast(ConsultationRequestQuerySet, super().get_queryset(request))
         return requests.visible_to(request.user)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            # The page shows the request's unsealed message and contact details.
-            consultation = self.get_object(request, unquote(object_id))
-            if consultation is not None:
-                client = getattr(consultation, "client", None)
-                audit_record(
-                    request=request,
-                    actor=request.user,
-                    action=AuditEvent.Action.VIEW,
-                    target_type="consultationrequest",
-                    target_uid=consultation.uid,
-                    client_uid=client.uid if client is not None else None,
-                    summary="opened request in the admin",
-                )
-        return response
+    def opened_record(
+        self, obj: ConsultationRequest
+    ) -> tuple[str, uuid.UUID, uuid.UUID | None] | None:
+        # The page shows the request's unsealed message and contact details.
+        client = getattr(obj, "client", None)
+        return "consultationrequest", obj.uid, client.uid if client is not None else None

@@ -6,15 +6,13 @@ import uuid
 from typing import Any, cast
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from confide.accounts.access import role_of
 from confide.accounts.models import StaffProfile
-from confide.audit.models import AuditEvent
-from confide.audit.services import audit_record
+from confide.audit.admin import AuditedOpeningAdmin
 from confide.practice.admin import ClinicianAdmin
 from confide.practice.models import Clinician
 from confide.scheduling.calendar_views import clinician_feed_url
@@ -31,28 +29,6 @@ from confide.scheduling.models import (
     AppointmentType,
     AvailabilityRule,
 )
-
-
-def _audit_opened(request: HttpRequest, appointment: Appointment) -> None:
-    client_uid: uuid.UUID | None
-    if appointment.client is not None:
-        target_type, target_uid = "client", appointment.client.uid
-        client_uid = appointment.client.uid
-    elif appointment.consultation is not None:
-        target_type, target_uid = "consultationrequest", appointment.consultation.uid
-        client = getattr(appointment.consultation, "client", None)
-        client_uid = client.uid if client is not None else None
-    else:
-        return
-    audit_record(
-        request=request,
-        actor=request.user,
-        action=AuditEvent.Action.VIEW,
-        target_type=target_type,
-        target_uid=target_uid,
-        client_uid=client_uid,
-        summary="opened appointment in the admin",
-    )
 
 
 @admin.register(AppointmentType)
@@ -91,7 +67,9 @@ class AvailabilityRuleAdmin(admin.ModelAdmin[AvailabilityRule]):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin[Appointment]):
+class AppointmentAdmin(AuditedOpeningAdmin[Appointment]):
+    opening_summary = "opened appointment in the admin"
+
     list_display = ["start", "appointment_type", "format", "status", "who"]
     list_filter = ["status", "clinician", "appointment_type"]
     date_hierarchy = "start"
@@ -116,19 +94,14 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
         appointments = cast(AppointmentQuerySet, super().get_queryset(request))
         return appointments.visible_to(request.user)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        appointment = self.get_object(request, unquote(object_id))
-        if request.method == "GET" and response.status_code == 200 and appointment is not None:
-            # The page names the person the appointment is with, like the office's page.
-            _audit_opened(request, appointment)
-        return response
+    def opened_record(self, obj: Appointment) -> tuple[str, uuid.UUID, uuid.UUID | None] | None:
+        # The page names the person the appointment is with, like the office's page.
+        if obj.client is not None:
+            return "client", obj.client.uid, obj.client.uid
+        if obj.consultation is not None:
+            client = getattr(obj.consultation, "client", None)
+            return "consultationrequest", obj.consultation.uid, client.uid if client else None
+        return None
 
     def _each(
         self, request: HttpRequest, queryset: QuerySet[Appointment], action: str, done: str
