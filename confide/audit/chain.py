@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from confide.lib.crypto import Keyring
 
@@ -44,6 +45,23 @@ class EventFields:
     summary: str
     address: str | None
     key_id: str
+
+    @classmethod
+    def of(cls, row: Any) -> EventFields:
+        """Read the fields from a stored event, the app's model or a migration's."""
+        return cls(
+            sequence=row.sequence,
+            at=row.at,
+            actor_id=row.actor_id,
+            actor_name=row.actor_name,
+            action=str(row.action),
+            target_type=row.target_type,
+            target_uid=row.target_uid,
+            client_uid=row.client_uid,
+            summary=row.summary,
+            address=row.address,
+            key_id=row.key_id,
+        )
 
 
 def canonical(fields: EventFields) -> bytes:

@@ -130,19 +130,7 @@ class AuditEvent(models.Model):
 
     def chain_fields(self) -> EventFields:
         """Return what this event's hash covers, as stored."""
-        return EventFields(
-            sequence=self.sequence,
-            at=self.at,
-            actor_id=self.actor_id,
-            actor_name=self.actor_name,
-            action=str(self.action),
-            target_type=self.target_type,
-            target_uid=self.target_uid,
-            client_uid=self.client_uid,
-            summary=self.summary,
-            address=self.address,
-            key_id=self.key_id,
-        )
+        return EventFields.of(self)
 
     def _normalize(self) -> None:
         # Hash the values as the database will give them back, not as they were passed in.

@@ -29,18 +29,6 @@ def chained_events(registry: Apps, key_id: str) -> Iterator[Witness]:
 
 def _hash_matches(row: Any, ring: Keyring) -> bool:
     # The fields as stored, read from a migration's model as well as the app's.
-    fields = EventFields(
-        sequence=row.sequence,
-        at=row.at,
-        actor_id=row.actor_id,
-        actor_name=row.actor_name,
-        action=str(row.action),
-        target_type=row.target_type,
-        target_uid=row.target_uid,
-        client_uid=row.client_uid,
-        summary=row.summary,
-        address=row.address,
-        key_id=row.key_id,
-    )
+    fields = EventFields.of(row)
     own = link(key=chain_key(ring, row.key_id), previous=row.previous_hash, fields=fields)
     return hmac.compare_digest(own, row.hash)
