@@ -133,7 +133,7 @@ def _audit(
 
 def _staff_notice_send(*, user: User, name: str, context: dict[str, object]) -> bool:
     """Send one of the staff templates to the account's address; return False if it failed."""
-    from confide.notifications.emails import render_email, site_url
+    from confide.emails import render_email, site_url
 
     message = render_email(
         name, {**context, "sign_in_url": site_url(reverse("account_login"))}, to=user.email
@@ -159,7 +159,7 @@ def staff_password_reset_send(
         raise StaffAdminError(f"{user.get_username()} is deactivated; no link was sent.")
     if not user.email:
         raise StaffAdminError(f"{user.get_username()} has no email address; no link was sent.")
-    from confide.notifications.emails import site_url
+    from confide.emails import site_url
 
     token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     path = reverse(

@@ -8,68 +8,22 @@ link but the site's own manage page (or, for the clinician, the office).
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context, engines
-from django.template.backends.django import DjangoTemplates
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
 
+from confide.emails import render_email, render_text, site_url
 from confide.notifications.events import Audience, Event
 from confide.notifications.recipients import appointment_recipients, recipient_zone
 from confide.practice.models import Practice
 from confide.scheduling.models import Appointment
 
-TEMPLATE_DIR = "notifications/email"
 CALENDAR_FILENAME = "appointment.ics"
 CALENDAR_MIMETYPE = "text/calendar"
-
-
-def site_url(path: str) -> str:
-    """Return an absolute address on this site for a path, for links that leave a request behind."""
-    base: str = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
-    return base.rstrip("/") + path
-
-
-def _render_text(name: str, context: Mapping[str, Any]) -> str:
-    # Plain text must not be HTML-escaped: an address with "&" would arrive as "&amp;".
-    backend = engines["django"]
-    assert isinstance(backend, DjangoTemplates)
-    return backend.engine.get_template(name).render(Context(dict(context), autoescape=False))
-
-
-def _tidy(text: str) -> str:
-    # Template tags leave blank lines behind; keep at most one between paragraphs.
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
-
-
-def render_email(
-    name: str, context: Mapping[str, Any], *, to: str, message_id: str = ""
-) -> EmailMultiAlternatives:
-    """Render templates ``<name>-subject.txt``, ``-body.txt`` and ``-body.html`` into one email.
-
-    ``message_id`` fixes the Message-ID header, so that a copy sent again is recognisably the same.
-    """
-    prefix = f"{TEMPLATE_DIR}/{name}"
-    # A subject must be one line; templates may wrap it for readability.
-    subject = " ".join(_render_text(f"{prefix}-subject.txt", context).split())
-    text = _tidy(_render_text(f"{prefix}-body.txt", context))
-    html = render_to_string(f"{prefix}-body.html", dict(context))
-    # RFC 3834: tells mail servers not to send vacation replies back to a robot.
-    headers = {"Auto-Submitted": "auto-generated"}
-    if message_id:
-        headers["Message-ID"] = message_id
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def short_when(moment: dt.datetime, tz: dt.tzinfo) -> str:
@@ -203,7 +157,7 @@ def reminder_email(
 def reminder_text(appointment: Appointment, *, tz: dt.tzinfo) -> str:
     """Return the reminder as a short text message: when, how, and the link to change it."""
     context = reminder_context(appointment, tz)
-    return " ".join(_render_text("notifications/text/reminder.txt", context).split())
+    return " ".join(render_text("notifications/text/reminder.txt", context).split())
 
 
 def agenda_email(

@@ -42,11 +42,6 @@ BELOW: dict[str, tuple[tuple[str, ...], str]] = {
         "scheduling announces changes; notifications listen",
     ),
 }  # fmt: skip
-# Edges still pointing the wrong way, each to be turned around rather than added to.
-KNOWN: set[tuple[str, str]] = {
-    # Staff emails render through notifications' email helper (decision 12, "Still to turn").
-    ("accounts/services.py", "confide.notifications.emails"),
-}
 
 
 def module_imports(path: Path) -> set[str]:
@@ -101,19 +96,7 @@ def test_no_app_imports_one_above_it(path: Path) -> None:
     relative = path.relative_to(PACKAGE)
     app = f"confide.{relative.parts[0]}"
 
-    found = [
-        (name, why)
-        for name, why in forbidden_imports(path, app)
-        if not any(str(relative) == known and is_under(name, module) for known, module in KNOWN)
-    ]
-
-    assert found == []
-
-
-def test_every_known_exception_is_still_there() -> None:
-    # One turned around is taken off the list, so it cannot come back unnoticed.
-    for relative, name in KNOWN:
-        assert name in module_imports(PACKAGE / relative), (relative, name)
+    assert list(forbidden_imports(path, app)) == []
 
 
 @pytest.mark.parametrize(

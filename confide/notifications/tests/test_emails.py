@@ -7,7 +7,8 @@ import re
 import pytest
 from django.core.mail import EmailMultiAlternatives
 
-from confide.notifications.emails import appointment_email, short_when, site_url
+from confide.emails import site_url
+from confide.notifications.emails import appointment_email, short_when
 from confide.notifications.events import AUDIENCE_EVENTS, Audience, Event
 from confide.notifications.tests.factories import (
     FORBIDDEN_WORDS,

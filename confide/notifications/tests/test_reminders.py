@@ -19,7 +19,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
-from confide.notifications.emails import site_url
+from confide.emails import site_url
 from confide.notifications.events import Event
 from confide.notifications.leases import leases_sweep, worker_lease_renew
 from confide.notifications.models import OutboxMessage, Reminder, WorkerLease

@@ -21,7 +21,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
-from confide.notifications.emails import site_url
+from confide.emails import site_url
 from confide.notifications.events import Event
 from confide.notifications.services import appointment_notify
 from confide.notifications.tests.factories import (
