@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from confide.health.views import healthz, readyz
 from confide.practice.sitemaps import SITEMAPS
 from confide.practice.views import robots_txt
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("office/account/", include("allauth.urls")),
     path("office/admin/", admin.site.urls),
     path("office/", include("confide.office.urls")),
+    # For load balancers and service managers; docs/production.md, "Health checks".
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("confide.scheduling.urls")),
