@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "confide.accounts",
     "confide.office",
     "confide.audit",
+    "confide.operations",
     # Demo data for every app above, loaded by `manage.py load_demo` (confide/demo/).
     "confide.demo",
     # The admin behind the office's sign-in and second factor (confide/accounts/admin_site.py).
@@ -381,6 +382,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Text messages: outbox: (kept in the office) or twilio://SID:TOKEN@api.twilio.com?from=%2B1...;
 # checked at startup by the notifications app (see confide/notifications/texts.py).
 TEXT_MESSAGES_URL = env_str("TEXT_MESSAGES_URL", "outbox:")
+
+# Backups (`manage.py backup`): encrypted to this age public key (age1...); its private key is
+# kept off the server. Kept in BACKUP_DIR, the newest of each of the last N days and M weeks.
+BACKUP_RECIPIENT = env_str("BACKUP_RECIPIENT")
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 5)
 
 # Error reports show no form field, local variable or query string (clinical text may be in any).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "confide.reporting.ClinicalTextReporterFilter"

@@ -38,6 +38,7 @@ from confide.office.forms_clients import (
     PersonForm,
     StatusForm,
 )
+from confide.operations.status import backup_status
 from confide.practice.models import Clinician, Practice
 from confide.scheduling.selectors import appointments_for_export, client_appointments
 
@@ -422,8 +423,11 @@ def practice_audit(request: HttpRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_name=actor)
     verification = AuditVerification.objects.order_by("-at", "-pk").first()
-    return render(
-        request,
-        "office/clients/audit.html",
-        {"events": events[:500], "actor": actor, "nav": "audit", "verification": verification},
-    )
+    context = {
+        "events": events[:500],
+        "actor": actor,
+        "nav": "audit",
+        "verification": verification,
+        "backups": backup_status(now=timezone.now()),
+    }
+    return render(request, "office/clients/audit.html", context)

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from confide.accounts.access import clinical_access, clinician_scope, office_view
+from confide.accounts.access import Role, clinical_access, clinician_scope, office_view, role_of
 from confide.clients.models import ClinicalNote, ConsultationRequest
+from confide.operations.status import backup_status
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment
 from confide.scheduling.selectors import (
@@ -45,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("created_at")
     )
     several = clinician_scope(user) is None and Clinician.objects.count() > 1
+    # Backups are the owner's to look after; nobody else can run the commands that fix them.
+    backups = backup_status(now=timezone.now()) if role_of(user) == Role.OWNER else None
     context = {
         "nav": "home",
         "today": today,
@@ -57,5 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "clinical": clinical_access(user),
         "show_clinician": several and mine is None,
         "show_request_clinician": several,
+        "backups": backups,
     }
     return render(request, "office/home.html", context)

@@ -1,0 +1,1 @@
+"""Backups of the database and uploads, and drills that prove they restore."""

@@ -1,0 +1,1 @@
+"""Backup, restore drill and the drill's check of a scratch database."""
