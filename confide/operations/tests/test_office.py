@@ -89,6 +89,19 @@ def test_the_owner_sees_the_last_backup_and_drill_on_the_audit_page(
     assert "Last successful restore drill" in html
 
 
+def test_the_audit_page_says_an_old_backup_is_old_and_a_missing_one_only_once(
+    signed_in: SignIn, owner: User
+) -> None:
+    _ran(OperationRun.Kind.BACKUP, days_ago=3)
+    http = signed_in(owner)
+
+    html = http.get("/office/audit/").content.decode()
+
+    assert "The last backup is more than two days old." in html
+    assert "No restore drill has passed yet." in html
+    assert "drill is more than two days old" not in html  # said once, as "none yet"
+
+
 @pytest.mark.parametrize("who", ["colleague", "practice_manager", "stranger"])
 def test_only_the_owner_sees_the_backup_status(
     signed_in: SignIn, request: pytest.FixtureRequest, who: str
