@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "confide.office",
     "confide.audit",
     "confide.operations",
+    # /metrics for Prometheus, behind METRICS_TOKEN (docs/production.md, "Metrics").
+    "confide.metrics",
     # Demo data for every app above, loaded by `manage.py load_demo` (confide/demo/).
     "confide.demo",
     # The admin behind the office's sign-in and second factor (confide/accounts/admin_site.py).
@@ -111,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees the status every other layer settles on.
+    "confide.metrics.middleware.RequestCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "confide.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -131,7 +135,7 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Serves the collected, compressed static files from the app servers themselves.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "confide.urls"
 WSGI_APPLICATION = "confide.wsgi.application"
@@ -334,6 +338,10 @@ if PRODUCTION:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many proxies in front add themselves to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The bearer token Prometheus sends to /metrics; empty (the default) turns /metrics into a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
 # Public booking forms: this many submissions per client address per ten minutes.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from confide.health.views import healthz, readyz
+from confide.metrics.views import metrics
 from confide.practice.sitemaps import SITEMAPS
 from confide.practice.views import robots_txt
 
@@ -18,6 +19,8 @@ urlpatterns = [
     # For load balancers and service managers; docs/production.md, "Health checks".
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # For Prometheus, with a bearer token; docs/production.md, "Metrics".
+    path("metrics", metrics, name="metrics"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("confide.scheduling.urls")),

@@ -14,6 +14,7 @@ import os
 import socket
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
@@ -21,6 +22,9 @@ from django_tasks_db.utils import exclusive_transaction
 from confide.notifications.models import Reminder, WorkerLease
 
 logger = logging.getLogger(__name__)
+
+leases_swept = Signal()
+"""Sent inside the sweep's transaction with ``workers``, ``tasks`` and ``reminders`` (counts)."""
 
 
 def worker_lease_renew(*, worker_id: str, now: dt.datetime, seconds: float) -> bool:
@@ -98,6 +102,7 @@ def leases_sweep(*, now: dt.datetime) -> Sweep:
             outcome=Reminder.SWEPT_NOTE,
         )
         WorkerLease.objects.filter(worker_id__in=dead).delete()
+        leases_swept.send(sender=WorkerLease, workers=len(dead), tasks=tasks, reminders=reminders)
     result = Sweep(workers=len(dead), tasks=tasks, reminders=reminders)
     logger.warning(
         "Swept %d lapsed worker(s): %d task(s) back to READY, %d reminder(s) back to pending",

@@ -38,6 +38,7 @@ from confide.scheduling.requests import ContactDetails, consultation_request_new
 MAX_SERIES = 52
 
 
+@guard.refusals_announced
 def appointment_book(
     *,
     appointment_type: AppointmentType,
@@ -124,6 +125,7 @@ def _new_appointment(
     )
 
 
+@guard.refusals_announced
 def appointment_create(
     *,
     client: Client,
@@ -157,6 +159,7 @@ class SeriesResult:
     skipped: list[dt.datetime] = field(default_factory=list)
 
 
+@guard.refusals_announced
 def appointment_series_create(
     *,
     client: Client,

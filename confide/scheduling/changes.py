@@ -171,6 +171,7 @@ def moved_copy(old: Appointment, *, start: dt.datetime, status: str) -> Appointm
     )
 
 
+@guard.refusals_announced
 def appointment_move(
     *,
     appointment: Appointment,

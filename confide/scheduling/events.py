@@ -46,3 +46,11 @@ def appointment_changed_send(
     appointment_changed.send(
         sender=type(appointment), appointment=appointment, event=event, actor=actor
     )
+
+
+booking_refused = Signal()
+"""Sent when a booking or a move is refused because its time overlaps another appointment.
+
+Sent after the refused change's transaction has rolled back, with no arguments, so what a
+receiver writes (a count) is kept.
+"""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from django.db import IntegrityError, transaction
 
+from confide.scheduling.errors import SlotTaken
+from confide.scheduling.events import booking_refused
 from confide.scheduling.models import Appointment
 
 
@@ -64,3 +67,21 @@ def colliding(appointment: Appointment) -> Appointment | None:
         .select_related("client", "consultation")
         .first()
     )
+
+
+def refusals_announced[**P, R](service: Callable[P, R]) -> Callable[P, R]:
+    """Send ``booking_refused`` when the service refuses a time that overlaps another.
+
+    The signal goes out after the service's own transaction has rolled back, so a count kept by
+    a receiver survives the refusal.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return service(*args, **kwargs)
+        except SlotTaken:
+            booking_refused.send(sender=SlotTaken)
+            raise
+
+    return wrapper
