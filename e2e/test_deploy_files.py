@@ -1,16 +1,26 @@
 """The files the production guide installs: systemd units, the nginx site and the Caddyfile.
 
-systemd-analyze loads every unit as systemd would; nginx and Caddy check their own sites when
-they are installed. The checks of what each file must say run either way, so a site that parses
-but lets query strings into a log, appends to X-Forwarded-For or serves documents still fails.
+systemd-analyze loads every unit as systemd would. The checks of what each file must say run
+everywhere, so a site that parses but lets query strings into a log, appends to X-Forwarded-For
+or serves documents fails. Where nginx or Caddy is installed, it checks its site and serves it in
+front of a stand-in app server that answers with the headers it received.
 """
 
 from __future__ import annotations
 
+import http.client
+import http.server
+import json
 import re
 import shutil
+import socket
+import ssl
 import subprocess
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -272,10 +282,12 @@ def test_nginx_site_structure() -> None:
     assert "/srv/confide/var" not in text  # documents are sealed in the database, never files
 
 
-def test_nginx_accepts_the_site(tmp_path: Path) -> None:
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
+def nginx_in(tmp_path: Path, *, extra: str = "", **replacements: str) -> list[str]:
+    """Write the site with a throw-away certificate and logs under ``tmp_path``.
+
+    Return nginx's command line for it, or skip when nginx or openssl is not installed.
+    """
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     openssl = shutil.which("openssl")
     if nginx is None or openssl is None:
         pytest.skip("nginx is not installed; test_nginx_site_structure checks the site's text")
@@ -286,25 +298,28 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
         capture_output=True, check=True, timeout=60,
     )  # fmt: skip
     (tmp_path / "logs").mkdir()
+    live = "/etc/letsencrypt/live/practice.example.org"
     site = (
         NGINX.read_text()
-        .replace(
-            "/etc/letsencrypt/live/practice.example.org/fullchain.pem", str(tmp_path / "cert.pem")
-        )
-        .replace(
-            "/etc/letsencrypt/live/practice.example.org/privkey.pem", str(tmp_path / "key.pem")
-        )
+        .replace(f"{live}/fullchain.pem", str(tmp_path / "cert.pem"))
+        .replace(f"{live}/privkey.pem", str(tmp_path / "key.pem"))
         .replace("/var/log/nginx/", f"{tmp_path}/logs/")
     )
+    for old, new in replacements.items():
+        assert old in site, old
+        site = site.replace(old, new)
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\n{extra}events {{}}\n"
         f"http {{\n    include /etc/nginx/mime.types;\n    include {tmp_path}/site.conf;\n}}\n"
     )
+    return [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+
+
+def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     result = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [*nginx_in(tmp_path), "-t"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "[warn]" not in result.stderr
 
@@ -352,3 +367,155 @@ def test_the_guide_names_every_file_and_only_files_that_exist() -> None:
     named = set(re.findall(r"\]\(deploy/([^)]+)\)", guide))  # the guide's links
     present = {path.name for path in DEPLOY.iterdir()}
     assert named == present
+
+
+# Running the sites: a stand-in app server that answers with the headers it was sent.
+
+
+class _EchoHeaders(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test's output clean."""
+
+
+@contextmanager
+def echo_app() -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[None]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"nothing listens on {port}"
+                time.sleep(0.1)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        if process.stderr:
+            process.stderr.close()
+
+
+SPOOFED = {"X-Forwarded-For": "203.0.113.9", "Referer": "https://elsewhere.example.org/?ref=1"}
+
+
+def test_nginx_passes_one_address_and_logs_no_query(tmp_path: Path) -> None:
+    plain, tls = free_port(), free_port()
+    with echo_app() as app:
+        command = nginx_in(
+            tmp_path,
+            extra="daemon off;\n",
+            **{
+                "127.0.0.1:8000": f"127.0.0.1:{app}",
+                "listen 80;": f"listen 127.0.0.1:{plain};",
+                "listen 443 ssl http2;": f"listen 127.0.0.1:{tls} ssl http2;",
+                "listen [::]:80;": "",
+                "listen [::]:443 ssl http2;": "",
+            },
+        )
+        with running(command, tls):
+            unverified = ssl.create_default_context()
+            unverified.check_hostname = False
+            unverified.verify_mode = ssl.CERT_NONE
+            client = http.client.HTTPSConnection("127.0.0.1", tls, timeout=10, context=unverified)
+            headers = {"Host": "practice.example.org", "X-Forwarded-Proto": "http", **SPOOFED}
+            client.request("GET", "/office/?q=SECRETSEARCH", headers=headers)
+            response = client.getresponse()
+            seen = json.loads(response.read())
+            assert response.status == 200
+            # Exactly the address nginx heard from: what TRUSTED_PROXY_COUNT=1 reads.
+            assert seen["X-Forwarded-For"] == "127.0.0.1"
+            assert seen["X-Forwarded-Proto"] == "https"
+            assert seen["Host"] == "practice.example.org"
+            # A body over the upload limit is refused before it reaches the app.
+            client.request("POST", "/office/", headers={"Host": "practice.example.org",
+                           "Content-Length": str(12 * 1024 * 1024)})  # fmt: skip
+            too_big = client.getresponse()
+            too_big.read()
+            assert too_big.status == 413
+            client.close()
+
+            redirect = http.client.HTTPConnection("127.0.0.1", plain, timeout=10)
+            redirect.request("GET", "/about/?a=1", headers={"Host": "practice.example.org"})
+            moved = redirect.getresponse()
+            assert (moved.status, moved.getheader("Location")) == (
+                301,
+                "https://practice.example.org/about/?a=1",
+            )
+            redirect.close()
+    log = (tmp_path / "logs" / "confide-access.log").read_text()
+    assert '"GET /office/ HTTP/1.1" 200' in log
+    assert '"GET /about/ HTTP/1.1" 301' in log
+    for secret in ("SECRETSEARCH", "a=1", "elsewhere.example.org", "?"):
+        assert secret not in log, secret
+
+
+def test_caddy_passes_one_address_and_logs_no_query(tmp_path: Path) -> None:
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("Caddy is not installed; test_caddy_site_structure checks the site's text")
+    port = free_port()
+    (tmp_path / "logs").mkdir()
+    with echo_app() as app:
+        # Plain HTTP on a spare port: the certificate is Caddy's business, the rest is the site's.
+        site = (
+            CADDY.read_text()
+            .replace("/var/log/caddy/", f"{tmp_path}/logs/")
+            .replace("practice.example.org {", f"http://practice.example.org:{port} {{")
+            .replace("reverse_proxy 127.0.0.1:8000", f"reverse_proxy 127.0.0.1:{app}")
+        )
+        config = tmp_path / "Caddyfile"
+        config.write_text("{\n\tadmin off\n}\n\n" + site)
+        environment = {
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+        }
+        command = [caddy, "run", "--config", str(config), "--adapter", "caddyfile"]
+        with running(command, port, env=environment):
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            headers = {
+                "Host": f"practice.example.org:{port}",
+                "X-Forwarded-Proto": "https",
+                **SPOOFED,
+            }
+            client.request("GET", "/office/?q=SECRETSEARCH", headers=headers)
+            response = client.getresponse()
+            seen = json.loads(response.read())
+            client.close()
+            assert response.status == 200
+            assert seen["X-Forwarded-For"] == "127.0.0.1"
+            assert (
+                seen["X-Forwarded-Proto"] == "http"
+            )  # what Caddy was reached by, not the client's
+        log = (tmp_path / "logs" / "confide-access.log").read_text()
+    assert '"uri":"/office/"' in log
+    for secret in ("SECRETSEARCH", "elsewhere.example.org", "?"):
+        assert secret not in log, secret
