@@ -402,6 +402,13 @@ BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 5)
 DEFAULT_EXCEPTION_REPORTER_FILTER = "confide.reporting.ClinicalTextReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "confide.reporting.ClinicalTextExceptionReporter"
 
+# One JSON object per line, identifiers only (confide/lib/jsonlog.py), unless told otherwise;
+# `make run` stays readable as text.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfiguredError("LOG_FORMAT must be 'json' or 'text'")
+_JSON_LOGS = LOG_FORMAT == "json"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -412,11 +419,18 @@ LOGGING = {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
+        "json": {"()": "confide.lib.jsonlog.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if _JSON_LOGS else {}),
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _JSON_LOGS else "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import runpy
 import socket
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from confide.lib.jsonlog import KEYS
 from e2e import servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,3 +136,37 @@ def test_gunicorns_error_log_drops_query_strings_too(caplog: pytest.LogCaptureFi
             error_log.removeFilter(added)
 
     assert caplog.messages == ["Error handling request GET /office/clients/"]
+
+
+def test_gunicorn_with_json_logs_writes_identifiers_only(tmp_path: Path) -> None:
+    access_log, server_log = tmp_path / "access.log", tmp_path / "server.log"
+    listener = servers._listening_socket()
+    host, port = listener.getsockname()
+    base_url = f"http://{host}:{port}"
+    argv = [
+        sys.executable, "-m", "gunicorn", "confide.wsgi", "--config", "gunicorn.conf.py",
+        "--bind", f"fd://{listener.fileno()}", "--workers", "1", "--no-control-socket",
+        "--access-logfile", str(access_log),
+    ]  # fmt: skip
+    env = servers.test_server_environment(LOG_FORMAT="json")
+    with (
+        listener,
+        server_log.open("w+b") as log,
+        servers.running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
+    ):
+        listener.close()
+        servers._wait_until_answering(base_url, process, log)
+        _visit_all(base_url)
+    lines = [json.loads(line) for line in access_log.read_text().splitlines()]
+    server_lines = [json.loads(line) for line in server_log.read_text().splitlines() if line]
+
+    assert {"method": "GET", "path": "/office/clients/", "status": 302}.items() <= lines[-3].items()
+    assert {"path": "/nowhere/", "status": 404}.items() <= lines[-1].items()
+    assert all(set(line) <= KEYS for line in lines + server_lines)
+    # No client address, and nothing of the queries, in either log.
+    logged = access_log.read_text() + server_log.read_text()
+    assert CANARY not in logged
+    assert "127.0.0.1" not in access_log.read_text()
+    assert {"logger": "django.request", "path": "/nowhere/", "status": 404}.items() <= next(
+        line for line in server_lines if line.get("status") == 404
+    ).items()
