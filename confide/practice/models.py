@@ -6,7 +6,9 @@ import datetime as dt
 import re
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from functools import cache
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -14,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from confide.practice.markdown import plain_text, reading_minutes
+from confide.practice.markdown import minutes_for, plain_text, render_markdown, word_count
 
 DEFAULT_TIME_ZONE = "America/New_York"
 
@@ -60,7 +62,40 @@ def phone_href(number: str) -> str:
     return f"tel:{digits}"
 
 
-class Practice(models.Model):
+def html_field() -> models.TextField[str, str]:
+    """Return a column for the sanitized HTML of a Markdown field, filled when the row is saved."""
+    return models.TextField(blank=True, default="", editable=False)
+
+
+class RendersMarkdown:
+    """Render each Markdown field into its HTML column on save, so showing a page never renders.
+
+    `markdown_fields` maps each Markdown field to its HTML column. A save limited by
+    `update_fields` renders only the Markdown fields it names, and saves their HTML with them.
+    """
+
+    markdown_fields: ClassVar[dict[str, str]] = {}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields: Iterable[str] | None = kwargs.get("update_fields")
+        if update_fields is None:
+            for name in self.markdown_fields:
+                self.markdown_rendered(name)
+        else:
+            filled = set(update_fields)
+            for name in self.markdown_fields.keys() & filled:
+                filled |= self.markdown_rendered(name)
+            kwargs["update_fields"] = filled
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def markdown_rendered(self, name: str) -> set[str]:
+        """Fill the columns derived from one Markdown field and return their names."""
+        column = self.markdown_fields[name]
+        setattr(self, column, render_markdown(getattr(self, name)))
+        return {column}
+
+
+class Practice(RendersMarkdown, models.Model):
     """The one practice this installation serves; always row 1."""
 
     name = models.CharField(max_length=120)
@@ -104,6 +139,7 @@ class Practice(models.Model):
         help_text="Shown with the crisis numbers on every page.",
     )
     cancellation_policy = models.TextField(blank=True)
+    cancellation_policy_html = html_field()
     cancellation_window_hours = models.PositiveSmallIntegerField(
         "cancellation window (hours)",
         default=24,
@@ -147,6 +183,8 @@ class Practice(models.Model):
         help_text="When clinicians who asked for it get the day's appointments by email.",
     )
 
+    markdown_fields: ClassVar[dict[str, str]] = {"cancellation_policy": "cancellation_policy_html"}
+
     class Meta:
         verbose_name = "practice profile"
         verbose_name_plural = "practice profile"
@@ -156,7 +194,7 @@ class Practice(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = 1
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if not self.online_only and not self.address.strip():
@@ -194,7 +232,7 @@ class Practice(models.Model):
         return [dt.timedelta(hours=h) for h in sorted(hours, reverse=True)]
 
 
-class Modality(models.Model):
+class Modality(RendersMarkdown, models.Model):
     """An approach the practice uses, with its own public page."""
 
     name = models.CharField(max_length=80)
@@ -203,8 +241,17 @@ class Modality(models.Model):
     what_it_is = models.TextField("what it is", help_text="Markdown.")
     session_like = models.TextField("what a session is like", help_text="Markdown.")
     who_it_helps = models.TextField("who it may help", help_text="Markdown.")
+    what_it_is_html = html_field()
+    session_like_html = html_field()
+    who_it_helps_html = html_field()
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
+
+    markdown_fields: ClassVar[dict[str, str]] = {
+        "what_it_is": "what_it_is_html",
+        "session_like": "session_like_html",
+        "who_it_helps": "who_it_helps_html",
+    }
 
     class Meta:
         ordering = ["order", "name"]
@@ -218,7 +265,7 @@ class Modality(models.Model):
         return reverse("practice:modality", args=[self.slug])
 
 
-class Clinician(models.Model):
+class Clinician(RendersMarkdown, models.Model):
     """A therapist of the practice as the public sees them."""
 
     name = models.CharField(max_length=120)
@@ -244,6 +291,7 @@ class Clinician(models.Model):
         max_length=200, blank=True, help_text="Describes the photo for people who cannot see it."
     )
     bio = models.TextField(help_text="Markdown.")
+    bio_html = html_field()
     modalities = models.ManyToManyField(Modality, blank=True, related_name="clinicians")
     sees_individuals = models.BooleanField(default=True)
     sees_couples = models.BooleanField(default=False)
@@ -265,6 +313,8 @@ class Clinician(models.Model):
         "to the address for booking notices.",
     )
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, editable=False)
+
+    markdown_fields: ClassVar[dict[str, str]] = {"bio": "bio_html"}
 
     class Meta:
         ordering = ["order", "name"]
@@ -289,7 +339,7 @@ class Clinician(models.Model):
             )
 
 
-class Page(models.Model):
+class Page(RendersMarkdown, models.Model):
     """One of the site's fixed pages, with text the therapist writes."""
 
     class Kind(models.TextChoices):
@@ -306,7 +356,10 @@ class Page(models.Model):
         max_length=200, blank=True, help_text="Shown to search engines and when the page is shared."
     )
     body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = html_field()
     updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields: ClassVar[dict[str, str]] = {"body": "body_html"}
 
     class Meta:
         ordering = ["kind"]
@@ -320,10 +373,13 @@ class Page(models.Model):
         return reverse("practice:page", args=[self.kind])
 
 
-class FaqItem(models.Model):
+class FaqItem(RendersMarkdown, models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Markdown.")
+    answer_html = html_field()
     order = models.PositiveSmallIntegerField(default=0)
+
+    markdown_fields: ClassVar[dict[str, str]] = {"answer": "answer_html"}
 
     class Meta:
         ordering = ["order", "pk"]
@@ -353,7 +409,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-class Article(models.Model):
+class Article(RendersMarkdown, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -364,6 +420,8 @@ class Article(models.Model):
         max_length=200, help_text="One or two sentences for lists, search engines and sharing."
     )
     body = models.TextField(help_text="Markdown. Headings start at ##.")
+    body_html = html_field()
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Filled in when you publish, if left empty."
@@ -376,6 +434,8 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    markdown_fields: ClassVar[dict[str, str]] = {"body": "body_html"}
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "published_at"])]
@@ -386,13 +446,20 @@ class Article(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("practice:article", args=[self.slug])
 
+    def markdown_rendered(self, name: str) -> set[str]:
+        filled = super().markdown_rendered(name)
+        if name == "body":
+            self.word_count = word_count(self.body)
+            filled.add("word_count")
+        return filled
+
     def reading_minutes(self) -> int:
-        return reading_minutes(self.body)
+        return minutes_for(self.word_count)
 
     def description(self) -> str:
         return self.summary or plain_text(self.body)[:200]

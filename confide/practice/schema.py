@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from confide.practice.markdown import plain_text
+from confide.practice.markdown import html_text
 from confide.practice.models import Article, FaqItem, Practice
 
 
@@ -35,7 +35,7 @@ def article_schema(request: HttpRequest, article: Article) -> dict[str, object]:
         "description": article.description(),
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "dateModified": article.updated_at.isoformat(),
-        "wordCount": len(plain_text(article.body).split()),
+        "wordCount": article.word_count,
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
@@ -52,7 +52,7 @@ def faq_schema(items: list[FaqItem]) -> dict[str, object]:
             {
                 "@type": "Question",
                 "name": item.question,
-                "acceptedAnswer": {"@type": "Answer", "text": plain_text(item.answer)},
+                "acceptedAnswer": {"@type": "Answer", "text": html_text(item.answer_html)},
             }
             for item in items
         ],
