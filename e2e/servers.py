@@ -163,6 +163,9 @@ def run_gunicorn(
         "-m",
         "gunicorn",
         app,
+        # The project's own settings, as the production guide starts it (log formats, filters).
+        "--config",
+        "gunicorn.conf.py",
         "--bind",
         f"fd://{listener.fileno()}",
         "--workers",

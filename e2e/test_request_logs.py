@@ -52,28 +52,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(base_url: str) -> None:
-    deadline = time.monotonic() + servers.START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base_url + "/robots.txt", timeout=2):  # noqa: S310
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("The server did not answer")
-
-
 def test_the_development_server_logs_paths_without_queries(tmp_path: Path) -> None:
     port = _free_port()
     log_path = tmp_path / "runserver.log"
     argv = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     with (
         log_path.open("w+b") as log,
-        servers.running_process(argv, env=servers.test_server_environment(), log=log),
+        servers.running_process(argv, env=servers.test_server_environment(), log=log) as process,
     ):
-        _wait_for(f"http://127.0.0.1:{port}")
+        servers._wait_until_answering(f"http://127.0.0.1:{port}", process, log)
         _visit_all(f"http://127.0.0.1:{port}")
         time.sleep(0.5)  # the last line is written after the answer is sent
     logged = log_path.read_text()
@@ -88,33 +75,15 @@ def test_the_development_server_logs_paths_without_queries(tmp_path: Path) -> No
 
 def test_gunicorn_with_the_documented_config_logs_paths_without_queries(tmp_path: Path) -> None:
     access_log, server_log = tmp_path / "access.log", tmp_path / "server.log"
-    listener = servers._listening_socket()
-    host, port = listener.getsockname()
-    base_url = f"http://{host}:{port}"
-    # As docs/production.md starts it, with an access log asked for.
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "confide.wsgi",
-        "--config",
-        "gunicorn.conf.py",
-        "--bind",
-        f"fd://{listener.fileno()}",
-        "--workers",
-        "1",
-        "--no-control-socket",
-        "--access-logfile",
-        str(access_log),
-    ]
-    env = servers.test_server_environment()
-    with (
-        listener,
-        server_log.open("w+b") as log,
-        servers.running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
-    ):
-        listener.close()
-        servers._wait_until_answering(base_url, process, log)
+    # With the access-log format of gunicorn.conf.py, as docs/production.md starts it.
+    with servers.run_gunicorn(
+        env=servers.test_server_environment(),
+        workers=1,
+        threads=1,
+        access_log=access_log,
+        access_log_format=None,
+        server_log=server_log,
+    ) as base_url:
         _visit_all(base_url)
     lines = access_log.read_text()
 
@@ -140,22 +109,14 @@ def test_gunicorns_error_log_drops_query_strings_too(caplog: pytest.LogCaptureFi
 
 def test_gunicorn_with_json_logs_writes_identifiers_only(tmp_path: Path) -> None:
     access_log, server_log = tmp_path / "access.log", tmp_path / "server.log"
-    listener = servers._listening_socket()
-    host, port = listener.getsockname()
-    base_url = f"http://{host}:{port}"
-    argv = [
-        sys.executable, "-m", "gunicorn", "confide.wsgi", "--config", "gunicorn.conf.py",
-        "--bind", f"fd://{listener.fileno()}", "--workers", "1", "--no-control-socket",
-        "--access-logfile", str(access_log),
-    ]  # fmt: skip
-    env = servers.test_server_environment(LOG_FORMAT="json")
-    with (
-        listener,
-        server_log.open("w+b") as log,
-        servers.running_process(argv, env=env, pass_fds=[listener.fileno()], log=log) as process,
-    ):
-        listener.close()
-        servers._wait_until_answering(base_url, process, log)
+    with servers.run_gunicorn(
+        env=servers.test_server_environment(LOG_FORMAT="json"),
+        workers=1,
+        threads=1,
+        access_log=access_log,
+        access_log_format=None,
+        server_log=server_log,
+    ) as base_url:
         _visit_all(base_url)
     lines = [json.loads(line) for line in access_log.read_text().splitlines()]
     server_lines = [json.loads(line) for line in server_log.read_text().splitlines() if line]

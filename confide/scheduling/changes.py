@@ -91,33 +91,42 @@ def appointment_confirm(
     *, appointment: Appointment, actor: Actor | None = None, request: HttpRequest | None = None
 ) -> Appointment:
     """Approve a requested appointment."""
-    with transaction.atomic():
-        locked = _locked(appointment)
-        if locked.status != Appointment.Status.REQUESTED:
-            raise NotChangeable("Only a requested appointment can be confirmed.")
-        locked.status = Appointment.Status.CONFIRMED
-        locked.save(update_fields=["status", "updated_at"])
-        appointment_changed_send(appointment=locked, event=Event.CONFIRMED, actor=actor)
-        audit_client_change(
-            request, actor, AuditEvent.Action.CHANGE, locked.client, "appointment confirmed"
-        )
-    return locked
+    return _request_decide(
+        appointment, Appointment.Status.CONFIRMED, Event.CONFIRMED, "confirmed", actor, request
+    )
 
 
 def appointment_decline(
     *, appointment: Appointment, actor: Actor | None = None, request: HttpRequest | None = None
 ) -> Appointment:
     """Turn down a requested appointment; its time opens again."""
+    return _request_decide(
+        appointment, Appointment.Status.DECLINED, Event.DECLINED, "declined", actor, request
+    )
+
+
+def _request_decide(
+    appointment: Appointment,
+    status: str,
+    event: Event,
+    done: str,
+    actor: Actor | None,
+    request: HttpRequest | None,
+) -> Appointment:
     with transaction.atomic():
         locked = _locked(appointment)
         if locked.status != Appointment.Status.REQUESTED:
-            raise NotChangeable("Only a requested appointment can be declined.")
-        locked.status = Appointment.Status.DECLINED
-        locked.ical_sequence += 1
-        locked.save(update_fields=["status", "ical_sequence", "updated_at"])
-        appointment_changed_send(appointment=locked, event=Event.DECLINED, actor=actor)
+            raise NotChangeable(f"Only a requested appointment can be {done}.")
+        locked.status = status
+        fields = ["status", "updated_at"]
+        if status == Appointment.Status.DECLINED:
+            # A declined time disappears from the person's calendar file.
+            locked.ical_sequence += 1
+            fields.append("ical_sequence")
+        locked.save(update_fields=fields)
+        appointment_changed_send(appointment=locked, event=event, actor=actor)
         audit_client_change(
-            request, actor, AuditEvent.Action.CHANGE, locked.client, "appointment declined"
+            request, actor, AuditEvent.Action.CHANGE, locked.client, f"appointment {done}"
         )
     return locked
 
