@@ -11,12 +11,6 @@ from django.utils import timezone
 
 from confide.audit.chain import GENESIS, EventFields, chain_key, link
 from confide.keys.ring import keyring
-from confide.lib.crypto import Keyring
-
-
-def chain_keyring() -> Keyring:
-    """Return the data keyring the chain is keyed with, verified like every use of the keys."""
-    return keyring()
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -114,10 +108,10 @@ class AuditEvent(models.Model):
             self.at = timezone.now()
             self.sequence = head.sequence + 1
             self.previous_hash = head.hash
-            keyring = chain_keyring()
-            self.key_id = keyring.current
+            ring = keyring()
+            self.key_id = ring.current
             self.hash = link(
-                key=chain_key(keyring, self.key_id),
+                key=chain_key(ring, self.key_id),
                 previous=self.previous_hash,
                 fields=self.chain_fields(),
             )

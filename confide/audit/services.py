@@ -10,7 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.http import HttpRequest
 
 from confide.audit import chain
-from confide.audit.models import AuditChainHead, AuditEvent, AuditVerification, chain_keyring
+from confide.audit.models import AuditChainHead, AuditEvent, AuditVerification
+from confide.keys.ring import keyring
 from confide.lib.request_address import client_address
 
 
@@ -94,7 +95,7 @@ def audit_chain_verify(*, now: dt.datetime) -> AuditVerification:
     good = _last_good_run()
     report = chain.verify(
         _stored_events(),
-        keyring=chain_keyring(),
+        keyring=keyring(),
         head_sequence=head.sequence if head is not None else None,
         sequence_of_hash=_sequence_of_hash,
         seen=chain.Seen(good.last_sequence, good.last_hash) if good is not None else None,

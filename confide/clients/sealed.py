@@ -7,25 +7,8 @@ from typing import Any
 
 from django.db import models
 
-# The keys live in their own app, which every app that seals depends on; these names are kept
-# here for the code that imported them from this module.
-from confide.keys.ring import (
-    DataKeyMismatchError,
-    configured_keyring,
-    forget_verified_keys,
-    keyring,
-)
+from confide.keys.ring import keyring
 from confide.lib.crypto import open_sealed, seal
-
-__all__ = [
-    "DataKeyMismatchError",
-    "SealedText",
-    "configured_keyring",
-    "forget_verified_keys",
-    "keyring",
-    "sealed_attributes",
-    "sealed_text",
-]
 
 
 class SealedText(property):

@@ -7,7 +7,8 @@ from typing import Any
 from django.apps import apps
 from django.db import connection
 
-from confide.clients.sealed import DataKeyMismatchError, sealed_attributes
+from confide.clients.sealed import sealed_attributes
+from confide.keys.ring import DataKeyMismatchError
 from confide.lib.crypto import DecryptionError
 from confide.operations import archive
 

@@ -15,8 +15,8 @@ from confide.accounts.testing import sign_in
 from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest
-from confide.clients.sealed import forget_verified_keys, keyring
 from confide.clients.services import PersonDetails
+from confide.keys.ring import forget_verified_keys, keyring
 from confide.lib.crypto import new_key
 from confide.practice.models import Clinician
 from confide.scheduling.requests import ContactDetails, consultation_request_create
