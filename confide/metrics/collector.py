@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from confide.metrics.counters import tally_value
 from confide.metrics.models import Tally
 from confide.notifications.models import Reminder
 from confide.operations.models import OperationRun
@@ -46,10 +45,14 @@ class DatabaseCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         now = self.clock()
-        waiting = DBTaskResult.objects.ready().aggregate(oldest=Min("enqueued_at"))
-        count = DBTaskResult.objects.ready().count()
+        waiting = DBTaskResult.objects.ready().aggregate(
+            oldest=Min("enqueued_at"), count=Count("pk")
+        )
+        tallies = dict(Tally.objects.values_list("name", "value"))
         yield GaugeMetricFamily(
-            "confide_tasks_waiting", "Background tasks ready to run, not yet taken.", value=count
+            "confide_tasks_waiting",
+            "Background tasks ready to run, not yet taken.",
+            value=waiting["count"],
         )
         oldest = waiting["oldest"]
         yield GaugeMetricFamily(
@@ -60,24 +63,29 @@ class DatabaseCollector(Collector):
         yield CounterMetricFamily(
             "confide_booking_conflicts",
             "Bookings and moves refused because the time overlaps another appointment.",
-            value=tally_value(Tally.Name.BOOKING_CONFLICTS),
+            value=tallies.get(Tally.Name.BOOKING_CONFLICTS, 0),
         )
         yield CounterMetricFamily(
             "confide_leases_reclaimed",
             "Workers taken for dead whose lapsed lease was swept and whose work was handed on.",
-            value=tally_value(Tally.Name.LEASES_RECLAIMED),
+            value=tallies.get(Tally.Name.LEASES_RECLAIMED, 0),
         )
         yield GaugeMetricFamily(
             "confide_messages_failed",
             "Reminders and agendas that could not be delivered (the office's failed messages).",
             value=Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
         )
-        runs = OperationRun.objects.filter(ok=True)
+        last_runs = dict(
+            OperationRun.objects.filter(ok=True)
+            .values("kind")
+            .annotate(at=Max("at"))
+            .values_list("kind", "at")
+        )
         for kind, name in (
             (OperationRun.Kind.BACKUP, "confide_last_backup_timestamp_seconds"),
             (OperationRun.Kind.DRILL, "confide_last_drill_timestamp_seconds"),
         ):
-            last = runs.filter(kind=kind).aggregate(at=Max("at"))["at"]
+            last = last_runs.get(kind)
             yield GaugeMetricFamily(
                 name,
                 f"When the last successful {kind.label.lower()} finished (Unix time); 0 if never.",
