@@ -54,6 +54,11 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(plain_text(text)))
 
 
+def html_word_count(html: str) -> int:
+    """Return how many words an HTML fragment's text has (Markdown already rendered)."""
+    return len(_WORD.findall(html_text(html)))
+
+
 def minutes_for(words: int, *, words_per_minute: int = 200) -> int:
     """Return how many minutes that many words take to read, at least one."""
     return max(1, math.ceil(words / words_per_minute))

@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from confide.practice.markdown import minutes_for, plain_text, render_markdown, word_count
+from confide.practice.markdown import html_text, html_word_count, minutes_for, render_markdown
 
 DEFAULT_TIME_ZONE = "America/New_York"
 
@@ -454,7 +454,8 @@ class Article(RendersMarkdown, models.Model):
     def markdown_rendered(self, name: str) -> set[str]:
         filled = super().markdown_rendered(name)
         if name == "body":
-            self.word_count = word_count(self.body)
+            # Counted from the HTML just rendered, rather than rendering the Markdown again.
+            self.word_count = html_word_count(self.body_html)
             filled.add("word_count")
         return filled
 
@@ -462,4 +463,4 @@ class Article(RendersMarkdown, models.Model):
         return minutes_for(self.word_count)
 
     def description(self) -> str:
-        return self.summary or plain_text(self.body)[:200]
+        return self.summary or html_text(self.body_html)[:200]
