@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 
+from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.models import (
@@ -26,7 +26,6 @@ from confide.clients.models import (
 )
 from confide.clients.reach import Reach
 
-Actor = AbstractBaseUser | AnonymousUser
 A = AuditEvent.Action
 
 

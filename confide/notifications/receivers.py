@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from confide.accounts.sessions import AnyUser as Actor
 from confide.notifications.services import appointment_notify
-from confide.scheduling.events import Actor, Event
+from confide.scheduling.events import Event
 from confide.scheduling.models import Appointment
 
 

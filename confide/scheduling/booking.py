@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
 from confide.clients.models import Client
 from confide.scheduling import guard, selectors
@@ -31,7 +32,7 @@ from confide.scheduling.errors import (
     SlotUnavailable,
     TimeTaken,
 )
-from confide.scheduling.events import Actor, Event, appointment_changed_send
+from confide.scheduling.events import Event, appointment_changed_send
 from confide.scheduling.models import Appointment, AppointmentType
 from confide.scheduling.requests import ContactDetails, consultation_request_new
 

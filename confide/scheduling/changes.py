@@ -21,6 +21,7 @@ import enum
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.models import Client
@@ -32,7 +33,7 @@ from confide.scheduling.errors import (
     SlotTaken,
     TimeTaken,
 )
-from confide.scheduling.events import Actor, Event, appointment_changed_send
+from confide.scheduling.events import Event, appointment_changed_send
 from confide.scheduling.models import Appointment
 from confide.scheduling.selectors import (
     inside_cancellation_window,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.dispatch import Signal
 
+from confide.accounts.sessions import AnyUser as Actor  # who makes a change
+
 if TYPE_CHECKING:
     from confide.scheduling.models import Appointment
-
-type Actor = AbstractBaseUser | AnonymousUser
-"""Who makes a change: a signed-in staff member (or, in tests, anyone)."""
 
 
 class Event(models.TextChoices):

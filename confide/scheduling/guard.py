@@ -8,7 +8,6 @@ write after it together, and reading the database's refusal.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 
@@ -56,13 +55,18 @@ def inserted(appointment: Appointment) -> bool:
 
 
 def colliding(appointment: Appointment) -> Appointment | None:
-    """Return an active appointment whose busy span overlaps this one's, if any."""
-    kind = appointment.appointment_type
-    busy_start = appointment.start - dt.timedelta(minutes=kind.buffer_before_minutes)
-    busy_end = appointment.end + dt.timedelta(minutes=kind.buffer_after_minutes)
+    """Return an active appointment whose busy span overlaps this one's, if any.
+
+    Called after ``inserted`` refused it: the refused save has already widened the appointment
+    by its buffers (``Appointment.save``).
+    """
     return (
         Appointment.objects.active()
-        .filter(clinician=appointment.clinician, busy_start__lt=busy_end, busy_end__gt=busy_start)
+        .filter(
+            clinician=appointment.clinician,
+            busy_start__lt=appointment.busy_end,
+            busy_end__gt=appointment.busy_start,
+        )
         .exclude(pk=appointment.pk)
         .select_related("client", "consultation")
         .first()

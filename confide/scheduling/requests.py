@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from django.db import transaction
 from django.http import HttpRequest
 
+from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.models import Client, ConsultationRequest
@@ -20,7 +21,6 @@ from confide.clients.screening import needs_attention
 from confide.clients.services import ClientError, PersonDetails, client_create
 from confide.practice.models import Clinician
 from confide.scheduling.errors import ContactMissing, RequestNotOpen, SchedulingError
-from confide.scheduling.events import Actor
 
 
 @dataclass(frozen=True, kw_only=True)
