@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -63,3 +64,31 @@ def sealed_attributes(model: type[models.Model]) -> list[SealedText]:
             if isinstance(attribute, SealedText):
                 found[attribute.column] = attribute
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class SealedColumn:
+    """One sealed column: how its value's context is named now, and how it was before binding."""
+
+    model: type[models.Model]
+    column: str
+    context: Callable[[Any], str]
+    legacy: Callable[[Any], str] | None = None
+
+
+def sealed_columns(candidates: Iterable[type[models.Model]]) -> list[SealedColumn]:
+    """Return every sealed column of these models, and the documents' sealed data."""
+    from confide.clients.models import Document  # the models module imports this one
+
+    found = [
+        SealedColumn(
+            model,
+            attribute.column,
+            attribute.context,
+            attribute.legacy_context if attribute.binding is not None else None,
+        )
+        for model in candidates
+        for attribute in sealed_attributes(model)
+    ]
+    found.append(SealedColumn(Document, "data_sealed", Document._context))
+    return found

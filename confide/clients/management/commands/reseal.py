@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import transaction
 
-from confide.clients.models import Document
-from confide.clients.sealed import sealed_attributes
+from confide.clients.sealed import SealedColumn, sealed_columns
 from confide.keys.ring import keyring
 from confide.lib.crypto import (
     DecryptionError,
@@ -23,25 +19,8 @@ from confide.lib.crypto import (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """One sealed column: how to name its value's context now, and the contexts it had before."""
-
-    model: type[models.Model]
-    column: str
-    context: Callable[[Any], str]
-    legacy: Callable[[Any], str] | None = None
-
-
-def sealed_columns() -> list[Column]:
-    """Return every sealed column of the clients app."""
-    found = []
-    for model in apps.get_app_config("clients").get_models():
-        for attribute in sealed_attributes(model):
-            legacy = attribute.legacy_context if attribute.binding is not None else None
-            found.append(Column(model, attribute.column, attribute.context, legacy))
-    found.append(Column(Document, "data_sealed", Document._context))
-    return found
+def _clients_columns() -> list[SealedColumn]:
+    return sealed_columns(apps.get_app_config("clients").get_models())
 
 
 class Command(BaseCommand):
@@ -64,7 +43,7 @@ class Command(BaseCommand):
         batch = int(options["batch"])  # type: ignore[call-overload]
         bind_legacy = bool(options["bind_legacy"])
         total = unopened = 0
-        for column in sealed_columns():
+        for column in _clients_columns():
             done, stuck = self._reseal(column, batch, bind_legacy=bind_legacy)
             total += done
             unopened += stuck
@@ -80,7 +59,7 @@ class Command(BaseCommand):
                 "written by an old app server during an upgrade open with --bind-legacy."
             )
 
-    def _reseal(self, column: Column, batch: int, *, bind_legacy: bool) -> tuple[int, int]:
+    def _reseal(self, column: SealedColumn, batch: int, *, bind_legacy: bool) -> tuple[int, int]:
         ring = keyring()
         rows = column.model.objects.exclude(**{column.column: ""})  # type: ignore[attr-defined]
         # Only when asked: an older context binds less, so a value put back from a backup on a
