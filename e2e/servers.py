@@ -148,12 +148,41 @@ def run_gunicorn(
 ) -> Iterator[str]:
     """Serve ``app`` with gunicorn on a free loopback port and yield its base URL.
 
-    ``env`` is laid over this process's environment: start from
-    ``test_server_environment()`` to serve the test database. With ``access_log``, each
-    request is written there as "<worker pid> <method> <path> <status>", so a test can see
-    which processes served it; with ``access_log_format=None`` the lines are as the project's
-    gunicorn.conf.py, which the production guide documents, writes them. With ``server_log``,
-    everything the server prints (its error log and the application's log) is kept there.
+    The arguments are ``run_gunicorn_process``'s.
+    """
+    with run_gunicorn_process(
+        env=env,
+        workers=workers,
+        threads=threads,
+        app=app,
+        access_log=access_log,
+        access_log_format=access_log_format,
+        server_log=server_log,
+    ) as (base_url, _process):
+        yield base_url
+
+
+@contextlib.contextmanager
+def run_gunicorn_process(
+    *,
+    env: Mapping[str, str],
+    workers: int,
+    threads: int,
+    app: str = "confide.wsgi",
+    access_log: Path | None = None,
+    access_log_format: str | None = ACCESS_LOG_FORMAT,
+    server_log: Path | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Serve ``app`` with gunicorn on a free loopback port; yield its base URL and its master.
+
+    The master leads its own process group, so a test can kill it with all its workers
+    (``os.killpg``), as a machine that dies would. ``env`` is laid over this process's
+    environment: start from ``test_server_environment()`` to serve the test database. With
+    ``access_log``, each request is written there as "<worker pid> <method> <path> <status>",
+    so a test can see which processes served it; with ``access_log_format=None`` the lines are
+    as the project's gunicorn.conf.py, which the production guide documents, writes them. With
+    ``server_log``, everything the server prints (its error log and the application's log) is
+    kept there.
     """
     listener = _listening_socket()
     host, port = listener.getsockname()
@@ -194,7 +223,7 @@ def run_gunicorn(
         listener.close()
         _wait_until_answering(base_url, process, log)
         try:
-            yield base_url
+            yield base_url, process
         except Exception as error:
             # A failing test most often wants to know what the server said meanwhile.
             error.add_note(f"Server output (last lines):\n{_tail(log)}")
