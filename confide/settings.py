@@ -152,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "confide.practice.context_processors.practice",
+                "confide.accounts.context_processors.session_limits",
             ],
         },
     },

@@ -55,7 +55,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import urlencode
 
@@ -70,6 +70,7 @@ from confide.accounts.sessions import (
 from confide.accounts.suspended import (
     RESUME_PARAMETER,
     SUSPENDED_POST_KEY,
+    is_background_save,
     post_resume,
     post_suspend,
     request_as_post,
@@ -206,6 +207,13 @@ def reauthentication_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fresh = password_recently_proven(request)
+        if not fresh and is_background_save(request):
+            # The page saves drafts on its own; the person confirms the password when they
+            # press Save themselves.
+            return JsonResponse(
+                {"error": "Not saved automatically: save the draft to confirm your password."},
+                status=403,
+            )
         if request.method == "POST" and not fresh:
             return _prompt_keeping_post(request)
         if not fresh:

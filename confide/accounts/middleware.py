@@ -20,7 +20,13 @@ from confide.accounts.sessions import (
     second_factor_satisfied,
     session_problem,
 )
-from confide.accounts.suspended import post_forget_stale
+from confide.accounts.suspended import (
+    KEPT_PARAMETER,
+    keeps_posted_text,
+    post_forget_stale,
+    post_keep_for_sign_in,
+    post_kept_store,
+)
 
 # What a signed-in staff member without a second factor may still open.
 BEFORE_SECOND_FACTOR = frozenset(
@@ -41,6 +47,11 @@ ENDED = {
 }
 
 
+# Sessions that ended by the clock; one ended by a password change keeps nothing.
+KEEPS_POST = frozenset({"idle", "expired"})
+KEPT_NOTICE = "What you were writing is kept: it comes back in the form after you sign in."
+
+
 def office_prefix() -> str:
     return reverse("office:home")
 
@@ -56,18 +67,32 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        post_forget_stale(request)
         if request.user.is_authenticated:
-            post_forget_stale(request)
             problem = session_problem(request)
             if problem is not None:
-                logout(request)
-                path = request.path_info
-                if path.startswith(office_prefix()) and not path.startswith(account_prefix()):
-                    messages.info(request, ENDED[problem])
-                    return redirect_to_login(
-                        request.get_full_path(), resolve_url(settings.LOGIN_URL)
-                    )
+                return self._signed_out(request, problem)
         return self.get_response(request)
+
+    def _signed_out(self, request: HttpRequest, problem: str) -> HttpResponse:
+        # A note saved after the idle limit is sealed for this same person before the session
+        # goes; a session ended by a password change keeps nothing.
+        entry = None
+        if problem in KEEPS_POST and request.method == "POST" and keeps_posted_text(request):
+            entry = post_keep_for_sign_in(request)
+        logout(request)
+        path = request.path_info
+        if not path.startswith(office_prefix()) or path.startswith(account_prefix()):
+            return self.get_response(request)
+        back = request.get_full_path()
+        if entry is not None:
+            query = request.GET.copy()
+            query[KEPT_PARAMETER] = post_kept_store(request, entry)
+            back = f"{request.path}?{query.urlencode()}"
+            messages.info(request, ENDED[problem] + " " + KEPT_NOTICE)
+        else:
+            messages.info(request, ENDED[problem])
+        return redirect_to_login(back, resolve_url(settings.LOGIN_URL))
 
 
 class OfficeGuardMiddleware:

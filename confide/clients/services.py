@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
@@ -198,18 +199,36 @@ def note_create(
     return note
 
 
+# Drafts save themselves every few seconds of typing: the audit trail records such a save when
+# the draft had rested this long, not each one.
+AUTOSAVE_AUDIT_GAP = dt.timedelta(minutes=10)
+
+
 def note_update(
-    *, note: ClinicalNote, sections: dict[str, str], actor: Actor, request: HttpRequest | None
+    *,
+    note: ClinicalNote,
+    sections: dict[str, str],
+    actor: Actor,
+    request: HttpRequest | None,
+    automatic: bool = False,
 ) -> ClinicalNote:
-    """Change a draft; a signed note can only be amended."""
+    """Change a draft; a signed note can only be amended.
+
+    ``automatic`` marks a save the page made on its own while the author typed; it is audited
+    only when the draft was last saved ``AUTOSAVE_AUDIT_GAP`` or longer before.
+    """
     with transaction.atomic():
         note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
         if note.is_signed:
             raise ClientError("This note is signed and locked. Add an amendment instead.")
         _check_author(note, actor)
+        rested = timezone.now() - note.updated_at >= AUTOSAVE_AUDIT_GAP
         note.sections = sections
         note.save(update_fields=["body_sealed", "updated_at"])
-        _log(request, actor, A.CHANGE, note, note.client, "draft changed")
+        if not automatic:
+            _log(request, actor, A.CHANGE, note, note.client, "draft changed")
+        elif rested:
+            _log(request, actor, A.CHANGE, note, note.client, "draft saved automatically")
     return note
 
 

@@ -8,8 +8,9 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,11 @@ from confide.accounts.access import (
     clinician_scope,
     office_view,
     reauthentication_required,
+)
+from confide.accounts.suspended import (
+    is_background_save,
+    keeps_text_across_sign_out,
+    kept_post,
 )
 from confide.audit.models import AuditEvent, AuditVerification
 from confide.clients import services
@@ -188,6 +194,7 @@ def person_edit(request: HttpRequest, uid: uuid.UUID, person_id: int) -> HttpRes
 
 
 @office_view(roles=CLINICAL_ROLES)
+@keeps_text_across_sign_out
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     client = client_for(request.user, uid)
@@ -206,7 +213,10 @@ def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 def note_new_form(request: HttpRequest, client: Client, kind: str, template: str) -> HttpResponse:
-    form = NoteForm(request.POST or None, template=template)
+    # After a sign-out, what was sent comes back into the form, unsaved (kept_post).
+    form = NoteForm(request.POST or kept_post(request), template=template)
+    if is_background_save(request):
+        return _autosave_new(request, form, client, kind, template)
     if request.method == "POST" and form.is_valid():
         try:
             note = services.note_create(
@@ -234,6 +244,52 @@ def note_new_form(request: HttpRequest, client: Client, kind: str, template: str
     return render(request, "office/notes/form.html", context, status=status)
 
 
+def _autosaved(note: ClinicalNote, *, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        {"url": reverse("office:note", args=[note.uid]), "saved_at": note.updated_at.isoformat()},
+        status=status,
+    )
+
+
+def _autosave_refused(message: str, *, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _autosave_new(
+    request: HttpRequest, form: NoteForm, client: Client, kind: str, template: str
+) -> JsonResponse:
+    """Start the draft the first time the page saves on its own; later saves go to its page."""
+    if not form.is_valid():
+        return _autosave_refused("Not saved: check the note's fields.", status=400)
+    try:
+        note = services.note_create(
+            client=client,
+            kind=kind,
+            template=template,
+            sections=form.sections(),
+            author=request.user,
+            request=request,
+        )
+    except ClientError as error:
+        return _autosave_refused(error.message, status=400)
+    return _autosaved(note, status=201)
+
+
+def _autosave_draft(request: HttpRequest, form: NoteForm, note: ClinicalNote) -> JsonResponse:
+    if note.is_signed:
+        return _autosave_refused("This note is signed and locked.", status=409)
+    if not form.is_valid():
+        return _autosave_refused("Not saved: check the note's fields.", status=400)
+    try:
+        note = services.note_update(
+            note=note, sections=form.sections(), actor=request.user, request=request,
+            automatic=True,
+        )  # fmt: skip
+    except ClientError as error:
+        return _autosave_refused(error.message, status=409)
+    return _autosaved(note)
+
+
 def _sign(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
     try:
         services.note_sign(note=note, actor=request.user, request=request, now=timezone.now())
@@ -245,6 +301,7 @@ def _sign(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
 
 
 @office_view(roles=CLINICAL_ROLES)
+@keeps_text_across_sign_out
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     note = note_for(request.user, uid)
@@ -254,8 +311,11 @@ def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
-    form = NoteForm(request.POST or None, template=note.template, initial=note.sections)
-    amend = AmendmentForm(request.POST or None) if note.is_signed else None
+    sent = request.POST or kept_post(request)
+    form = NoteForm(sent, template=note.template, initial=note.sections)
+    amend = AmendmentForm(sent) if note.is_signed else None
+    if is_background_save(request):
+        return _autosave_draft(request, form, note)
     if request.method == "POST":
         if note.is_signed and amend is not None:
             if amend.is_valid():
