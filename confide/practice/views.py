@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from confide.practice.models import Article, Clinician, FaqItem, Modality, Page, Practice, Tag
+from confide.practice.page_cache import shared_page
 from confide.practice.schema import article_schema, faq_schema, practice_schema
 
 
@@ -21,6 +22,7 @@ def _clinicians() -> list[Clinician]:
 
 
 @require_safe
+@shared_page
 def home(request: HttpRequest) -> HttpResponse:
     practice = Practice.load()
     context = {
@@ -34,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def page(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == Page.Kind.HOME or kind not in Page.Kind.values:
         raise Http404("No such page")
@@ -58,6 +61,7 @@ def page(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def modality_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -67,12 +71,14 @@ def modality_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def modality_detail(request: HttpRequest, slug: str) -> HttpResponse:
     modality = get_object_or_404(Modality, slug=slug, published=True)
     return render(request, "practice/modality_detail.html", {"modality": modality})
 
 
 @require_safe
+@shared_page
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().prefetch_related("tags")
     tags = Tag.objects.filter(articles__in=Article.objects.published()).distinct()
@@ -80,6 +86,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).prefetch_related("tags")
@@ -87,6 +94,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("author").prefetch_related("tags"), slug=slug
@@ -96,6 +104,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@shared_page
 def leaving(request: HttpRequest) -> HttpResponse:
     return render(request, "practice/leaving.html")
 
