@@ -2,9 +2,11 @@
 
 The supported way to scale out: stateless gunicorn servers behind nginx, and workers, all on one
 PostgreSQL. Many people book at once through nginx, each time with a form of their own (a booking
-key); midway one app server is killed with all its processes, and one worker is killed while it
-holds a task. The database then shows every booking made once, every message sent once, and
-nothing left waiting; the mail server agrees.
+key); midway one app server is killed with all its processes, and one worker is killed in the
+middle of sending a confirmation: the mail server has the whole message and has not accepted it.
+The database then shows every booking made once and nothing left waiting, and the mail server
+shows every message accepted once: the confirmation cut off with its worker arrives after the
+kill, sent by the surviving worker under the Message-ID of the attempt that died.
 
 nginx runs with the shipped site's upstream and proxy locations (docs/deploy/nginx-confide.conf),
 on a loopback port, from a temporary folder. Run it alone (it is marked serial):
@@ -15,6 +17,7 @@ on a loopback port, from a temporary folder. Run it alone (it is marked serial):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import email
@@ -85,6 +88,7 @@ KILL_AFTER = PEOPLE * BOOKINGS_EACH // 3
 BUDGET = 100.0
 # How long the mail server holds back its answer to the worker that is killed meanwhile.
 HOLD_TIMEOUT = 30.0
+_MESSAGE_KEY = re.compile(r"^<([^@>]+)@[^>]+>$")
 # A person whose request fails (no answer, or nginx's 502/503/504) sends it again, as a
 # browser's reload would: the same form, so a confirm sent again carries the same booking key.
 RESEND_STATUSES = frozenset({502, 503, 504})
@@ -132,13 +136,17 @@ class Load:
 
 @dataclass
 class Inbox:
-    """An SMTP server's handler that keeps each message and can hold one back unanswered.
+    """An SMTP server's handler that keeps each message it accepts and can hold one unanswered.
 
-    When ``hold`` picks a message, the server keeps it and then waits, before it answers, until
-    the test sets ``released``: meanwhile its sender is inside the task, its message delivered.
+    ``messages`` are the messages accepted, and ``accepted_at`` when each was (time.time()).
+    When ``hold`` picks a message, the server has all of it and does not answer until the test
+    sets ``released``: meanwhile its sender waits inside the task for the reply to DATA, and the
+    message is not accepted. Once released, the server refuses it (a temporary failure), as one
+    whose client went away never counts as delivered. Other connections go on meanwhile.
     """
 
     messages: list[email.message.EmailMessage] = field(default_factory=list)
+    accepted_at: list[float] = field(default_factory=list)
     hold: Callable[[email.message.EmailMessage], bool] | None = None
     held: queue.Queue[email.message.EmailMessage] = field(default_factory=queue.Queue)
     released: threading.Event = field(default_factory=threading.Event)
@@ -146,12 +154,14 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, email.message.EmailMessage)
-        self.messages.append(message)
         hold = self.hold
         if hold is not None and hold(message):
             self.hold = None
             self.held.put(message)
-            self.released.wait(timeout=HOLD_TIMEOUT)
+            await asyncio.get_running_loop().run_in_executor(None, self.released.wait, HOLD_TIMEOUT)
+            return "451 4.3.0 Not accepted: the sender went away"
+        self.messages.append(message)
+        self.accepted_at.append(time.time())
         return "250 Message accepted for delivery"
 
 
@@ -399,6 +409,13 @@ def _nginx_log(path: Path) -> list[Logged]:
     return entries
 
 
+def _message_key(message: email.message.EmailMessage) -> str:
+    """Return the random part of a message's Message-ID: its claim's key and recipient index."""
+    found = _MESSAGE_KEY.match(str(message["Message-ID"]))
+    assert found, message["Message-ID"]
+    return found.group(1)
+
+
 def _text(message: email.message.EmailMessage) -> str:
     body = message.get_body(("plain",))
     assert isinstance(body, email.message.EmailMessage)
@@ -486,8 +503,9 @@ def test_bookings_survive_an_app_server_and_a_worker_killed_mid_load(
         os.killpg(dead_server.pid, signal.SIGKILL)
         dead_server.wait(timeout=10)
 
-        # The next confirmation to a person that reaches the mail server is held unanswered,
-        # and the worker sending it is killed: delivered, and its task still running.
+        # The next confirmation to a person that reaches the mail server is held with no
+        # answer to DATA, and the worker sending it is killed: the server has the message and
+        # has not accepted it, the claim says "sending", and the task is still running.
         inbox.hold = lambda message: any(
             b.email == str(message["To"]) and b.key for b in load.bookings
         )
@@ -500,6 +518,12 @@ def test_bookings_survive_an_app_server_and_a_worker_killed_mid_load(
         assert victim_pid in worker_pids
         victim = next(w for w in workers if w.pid == victim_pid)
         victim.wait(timeout=10)
+        worker_killed_at = time.time()
+        held_claim = SentMessage.objects.get(
+            appointment__booking_key=keys[str(held["To"])], audience="person"
+        )
+        assert (held_claim.status, held_claim.claimed_by_task) == ("sending", handed_over)
+        assert str(held["Message-ID"]) not in {str(m["Message-ID"]) for m in inbox.messages}
         inbox.released.set()
         survivor = next(w for w in workers if w is not victim)
 
@@ -548,32 +572,52 @@ def test_bookings_survive_an_app_server_and_a_worker_killed_mid_load(
         )
     assert _overlapping_active() == []
 
-    # Every message once: claimed once, and received once by the mail server.
+    # Every message once: claimed once, marked sent, and accepted once by the mail server,
+    # under its claim's Message-ID.
     n = len(appointments)
-    assert SentMessage.objects.count() == 2 * n
-    assert {(m.appointment_id, m.audience) for m in SentMessage.objects.all()} == {
+    claims = list(SentMessage.objects.all())
+    assert len(claims) == 2 * n
+    assert {(m.appointment_id, m.audience) for m in claims} == {
         (a.pk, audience) for a in appointments for audience in ("person", "clinician")
     }
+    assert {m.status for m in claims} == {SentMessage.Status.SENT}
     received = Counter(str(m["To"]) for m in inbox.messages)
     assert received == {"hannah@example.org": n, **{b.email: 1 for b in load.bookings}}
-    assert len({str(m["Message-ID"]) for m in inbox.messages}) == 2 * n
+    accepted = Counter(_message_key(m) for m in inbox.messages)
+    assert accepted == Counter(f"{m.key}.0" for m in claims)
+
+    # The held confirmation, never accepted from the worker that died, was accepted once after
+    # the kill, sent again under the same Message-ID by the task handed to the survivor.
+    [(again, again_at)] = [
+        (m, at)
+        for m, at in zip(inbox.messages, inbox.accepted_at, strict=True)
+        if m["Message-ID"] == held["Message-ID"]
+    ]
+    assert again_at > worker_killed_at
+    assert (again["To"], again["Subject"]) == (held["To"], held["Subject"])
+    assert _message_key(held) == f"{held_claim.key}.0"
+    held_claim.refresh_from_db()
+    assert (held_claim.status, held_claim.claimed_by_task) == ("sent", handed_over)
+    assert held_claim.sent_at is not None
+    assert held_claim.sent_at.timestamp() > worker_killed_at
     for message in inbox.messages:
         if message["To"] != "hannah@example.org":
             key = next(b.key for b in load.bookings if b.email == message["To"])
             appointment = next(a for a in appointments if a.booking_key == key)
             assert appointment.get_manage_url() in _text(message)
 
-    # Nothing waits or runs; the dead worker's task was handed over and found its message sent.
+    # Nothing waits or runs; the dead worker's task was handed over and sent its message again.
     assert Counter(DBTaskResult.objects.values_list("status", flat=True)) == {
         TaskResultStatus.SUCCESSFUL: 2 * n
     }
     assert Counter(DBTaskResult.objects.values_list("return_value", flat=True)) == {
         "sent": 2 * n - 1,
-        "already sent": 1,
+        "sent again after a worker stopped": 1,
     }
     task = DBTaskResult.objects.get(pk=handed_over)
-    assert task.return_value == "already sent"
+    assert task.return_value == "sent again after a worker stopped"
     assert len(task.worker_ids) == 2
+    assert task.worker_ids[0] != task.worker_ids[1]
     # The dead worker's lease was swept; the survivor, stopped with SIGTERM, gave back its own.
     assert not WorkerLease.objects.exists()
 

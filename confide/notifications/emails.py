@@ -96,13 +96,15 @@ def appointment_email(
     audience: Audience,
     calendar: bytes | None = None,
     to: str | None = None,
+    message_id: str = "",
 ) -> EmailMultiAlternatives | None:
     """Return the message about an event for one audience, or None when it has no address."""
     to = to or recipient(appointment, audience)
     if not to:
         return None
     zone = _person_zone(appointment, to) if audience == Audience.PERSON else None
-    message = render_email(f"{audience}-{event}", appointment_context(appointment, zone), to=to)
+    context = appointment_context(appointment, zone)
+    message = render_email(f"{audience}-{event}", context, to=to, message_id=message_id)
     if calendar is not None:
         message.attach(CALENDAR_FILENAME, calendar, CALENDAR_MIMETYPE)
     return message

@@ -1,4 +1,4 @@
-"""The demo outbox, the record of messages sent once, reminders, and the workers' leases."""
+"""The demo outbox, appointment messages claimed and sent, reminders, and the workers' leases."""
 
 from __future__ import annotations
 
@@ -43,7 +43,16 @@ class OutboxMessage(models.Model):
 
 
 class SentMessage(models.Model):
-    """A message about an appointment, claimed before it is sent so that it goes out once."""
+    """A message about an appointment, claimed before it is sent and marked once it has gone.
+
+    The unique row makes a second task for the same message stop. A claim left "sending" by a
+    worker that died is sent again by the same task when the sweeper gives it back, with the same
+    Message-ID: the message may then arrive twice, and is never lost.
+    """
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
 
     appointment = models.ForeignKey(
         Appointment, on_delete=models.CASCADE, related_name="sent_messages"
@@ -51,7 +60,13 @@ class SentMessage(models.Model):
     event = models.CharField(max_length=16, choices=Event)
     audience = models.CharField(max_length=12, choices=Audience)
     with_calendar = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status, default=Status.SENDING)
+    # The id of the task result that claimed it: that task, run again, may send it again.
+    claimed_by_task = models.CharField(max_length=64, blank=True, editable=False)
+    # The Message-IDs' random part, the same on every attempt (see message_key()).
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -62,6 +77,14 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} to {self.get_audience_display().lower()}"
+
+    def message_key(self, index: int) -> str:
+        """Return the Message-ID key of the message to the recipient at ``index``.
+
+        Each recipient (each partner of a couple) gets a Message-ID of their own, stable across
+        attempts, naming no one.
+        """
+        return f"{self.key}.{index}"
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):

@@ -2,8 +2,9 @@
 
 Two workers side by side send each reminder once (and, as a control, twice without the claim's
 lock); a worker killed with SIGKILL at each point of claim → send → mark loses nothing, and
-repeats a reminder only when killed after the mail server took it and before the mark; one
-stopped with SIGTERM finishes the task in hand and gives back its lease.
+repeats a reminder only when killed after the mail server took it and before the mark. A booking
+email's task whose worker is killed is given back and sends its message again, with the same
+Message-ID. One stopped with SIGTERM finishes the task in hand and gives back its lease.
 """
 
 from __future__ import annotations
@@ -301,12 +302,7 @@ def test_a_task_whose_worker_was_killed_is_given_back_which_db_worker_never_does
     transactional_db: None, smtp: tuple[Inbox, int], log: IO[bytes]
 ) -> None:
     inbox, port = smtp
-    appointment = appointment_make(
-        start=timezone.now() + dt.timedelta(days=3), notify_email="", email="t@example.org"
-    )
-    with transaction.atomic():
-        appointment_notify(appointment=appointment, event=Event.BOOKED)
-    task = DBTaskResult.objects.get()
+    task = _booking_task()
 
     _killed_worker(port, log, inbox, "on_data")
     task.refresh_from_db()
@@ -329,10 +325,30 @@ def test_a_task_whose_worker_was_killed_is_given_back_which_db_worker_never_does
     task.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert len(task.worker_ids) == 2
-    # The booking email's own guard (claimed before sending) stops a second copy.
-    assert task.return_value == "already sent"
-    assert SentMessage.objects.count() == 1
-    assert len(inbox.messages) == 1
+    # Killed after the server had the whole message and before the mark: the task, given back,
+    # sends it again under the same Message-ID, the one window in which it arrives twice.
+    assert task.return_value == "sent again after a worker stopped"
+    claim = SentMessage.objects.get()
+    assert (claim.status, claim.claimed_by_task) == (SentMessage.Status.SENT, str(task.pk))
+    assert inbox.ids() == {f"<{claim.key}.0@127.0.0.1>": 2}
+
+
+def test_a_booking_email_whose_worker_was_killed_before_the_server_had_it_is_sent_once(
+    transactional_db: None, smtp: tuple[Inbox, int], log: IO[bytes]
+) -> None:
+    inbox, port = smtp
+    task = _booking_task()
+
+    _killed_worker(port, log, inbox, "on_mail")
+    claim = SentMessage.objects.get()
+    assert (claim.status, inbox.messages) == (SentMessage.Status.SENDING, [])
+    output = _restart_after_the_lease(port)
+
+    task.refresh_from_db()
+    assert task.return_value == "sent again after a worker stopped", output
+    claim.refresh_from_db()
+    assert claim.status == SentMessage.Status.SENT
+    assert inbox.ids() == {f"<{claim.key}.0@127.0.0.1>": 1}
 
 
 def _booking_task() -> DBTaskResult[Any, Any]:

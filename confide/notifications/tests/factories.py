@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.tasks import TaskContext, TaskResult
+
 from confide.clients.models import ConsultationRequest
+from confide.notifications.tasks import send_appointment_message
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
 
@@ -99,6 +102,22 @@ def appointment_make(
         status=status,
         consultation=consultation,
     )
+
+
+def message_task_run(
+    appointment_id: int, event: str, audience: str, *, task: TaskResult[Any, str] | None = None
+) -> str:
+    """Run an appointment message's task here, with its context, as a worker would.
+
+    Without ``task`` it queues a new one (its row stays waiting); pass one to run it again.
+    """
+    task = task or send_appointment_message.enqueue(appointment_id, event, audience)
+    # The function itself, as Task.call would run it: the type stubs leave the context out of
+    # call()'s parameters.
+    outcome: str = send_appointment_message.func(
+        TaskContext(task_result=task), appointment_id, event, audience
+    )
+    return outcome
 
 
 def ical_js(path: Path) -> dict[str, Any]:

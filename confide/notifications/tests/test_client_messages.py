@@ -13,8 +13,10 @@ from confide.clients import services as client_services
 from confide.clients.models import Client
 from confide.clients.services import PersonDetails
 from confide.notifications.events import Audience, Event
+from confide.notifications.models import SentMessage
 from confide.notifications.services import appointment_notify
 from confide.notifications.tasks import send_appointment_message
+from confide.notifications.tests.factories import message_task_run
 from confide.practice.models import Clinician
 from confide.scheduling.booking import appointment_create
 from confide.scheduling.models import AppointmentType
@@ -66,13 +68,38 @@ def test_each_partner_gets_their_own_message(couple: Client) -> None:
         request=None,
     )
     mail.outbox.clear()
-    assert (
-        send_appointment_message.call(appointment.pk, Event.BOOKED.value, Audience.PERSON.value)
-        == "sent"
-    )
+    assert message_task_run(appointment.pk, Event.BOOKED.value, Audience.PERSON.value) == "sent"
     assert sorted(m.to[0] for m in mail.outbox) == ["lee@example.org", "sam@example.org"]
     assert all(len(m.to) == 1 for m in mail.outbox)
     assert all("Sam" not in m.body and "Lee" not in m.body for m in mail.outbox)
+
+
+def test_each_partner_gets_a_message_id_of_their_own_kept_on_a_second_attempt(
+    couple: Client,
+) -> None:
+    appointment = appointment_create(
+        client=couple,
+        appointment_type=AppointmentType.objects.get(slug="couples"),
+        format="video",
+        start=START,
+        actor=User.objects.get(username="therapist"),
+        request=None,
+    )
+    mail.outbox.clear()
+    task = send_appointment_message.enqueue(
+        appointment.pk, Event.BOOKED.value, Audience.PERSON.value
+    )
+    message_task_run(appointment.pk, Event.BOOKED.value, Audience.PERSON.value, task=task)
+    first = {m.to[0]: m.extra_headers["Message-ID"] for m in mail.outbox}
+    # As a worker killed before the mark leaves it; the sweeper gives its task back.
+    SentMessage.objects.update(status=SentMessage.Status.SENDING)
+    mail.outbox.clear()
+
+    outcome = message_task_run(appointment.pk, Event.BOOKED.value, Audience.PERSON.value, task=task)
+
+    assert outcome == "sent again after a worker stopped"
+    assert {m.to[0]: m.extra_headers["Message-ID"] for m in mail.outbox} == first
+    assert len(set(first.values())) == 2
 
 
 def test_a_change_the_person_made_still_tells_the_clinician(couple: Client) -> None:

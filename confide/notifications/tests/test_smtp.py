@@ -171,4 +171,6 @@ def test_two_workers_with_the_same_task_twice_send_one_message(
         _finish(worker)
 
     assert [r.rcpt_tos for r in inbox.received] == [["zq@example.org"]]
-    assert sorted(r.return_value for r in DBTaskResult.objects.all()) == ["already sent", "sent"]
+    # The second task finds the message sent, or still being sent by the first.
+    outcomes = sorted(r.return_value for r in DBTaskResult.objects.all())
+    assert outcomes in (["already sent", "sent"], ["being sent by another task", "sent"])

@@ -2,29 +2,60 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.tasks import TaskResultStatus
+from django.tasks import TaskResult, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 from pytest_django.fixtures import Settings
 
+from confide.notifications.emails import message_id
 from confide.notifications.events import Audience, Event
 from confide.notifications.models import OutboxMessage, SentMessage
 from confide.notifications.services import appointment_notify
 from confide.notifications.tasks import send_appointment_message
-from confide.notifications.tests.factories import NOTE_CANARY, appointment_make, new_york
+from confide.notifications.tests.factories import (
+    NOTE_CANARY,
+    appointment_make,
+    message_task_run,
+    new_york,
+)
 from confide.scheduling.models import Appointment
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
-def _send(appointment: Appointment, event: Event, audience: Audience = Audience.PERSON) -> Any:
-    return send_appointment_message.call(appointment.pk, event.value, audience.value)
+def _send(
+    appointment: Appointment,
+    event: Event,
+    audience: Audience = Audience.PERSON,
+    *,
+    task: TaskResult[Any, str] | None = None,
+) -> str:
+    return message_task_run(appointment.pk, event.value, audience.value, task=task)
+
+
+def _task(appointment: Appointment, event: Event, audience: Audience = Audience.PERSON) -> Any:
+    return send_appointment_message.enqueue(appointment.pk, event.value, audience.value)
+
+
+def _message_ids() -> list[str]:
+    return [m.extra_headers["Message-ID"] for m in mail.outbox]
+
+
+def _left_sending(appointment: Appointment, task: TaskResult[Any, str]) -> SentMessage:
+    """Return the claim as a worker killed before the mark leaves it: sending, by ``task``."""
+    return SentMessage.objects.create(
+        appointment=appointment,
+        event=Event.BOOKED,
+        audience=Audience.PERSON,
+        claimed_by_task=str(task.id),
+    )
 
 
 def _calendar_of(message: mail.EmailMessage) -> Calendar | None:
@@ -62,6 +93,75 @@ def test_it_sends_each_event_and_audience_once() -> None:
     ]
 
 
+def test_it_marks_the_message_sent_once_the_mail_server_took_it() -> None:
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+
+    assert _send(appointment, Event.BOOKED, task=task) == "sent"
+
+    claim = SentMessage.objects.get()
+    assert (claim.status, claim.claimed_by_task) == (SentMessage.Status.SENT, str(task.id))
+    assert claim.sent_at is not None
+    assert _message_ids() == [message_id(f"{claim.key}.0")]
+
+
+def test_a_claim_left_sending_by_the_same_task_is_sent_with_its_message_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The worker died before the mail server took the message: without a second send it is lost.
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+    claim = _left_sending(appointment, task)
+
+    with caplog.at_level(logging.WARNING, logger="confide.notifications.tasks"):
+        outcome = _send(appointment, Event.BOOKED, task=task)
+
+    assert outcome == "sent again after a worker stopped"
+    assert _message_ids() == [message_id(f"{claim.key}.0")]
+    claim.refresh_from_db()
+    assert claim.status == SentMessage.Status.SENT
+    [record] = caplog.records
+    assert str(task.id) in record.getMessage()
+    assert "zq@example.org" not in record.getMessage()
+
+
+def test_a_message_sent_before_the_mark_goes_again_with_the_same_message_id() -> None:
+    # The worker died after the mail server took the message and before the mark: the one
+    # window in which it arrives twice, recognisably the same message.
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+    assert _send(appointment, Event.BOOKED, task=task) == "sent"
+    SentMessage.objects.update(status=SentMessage.Status.SENDING, sent_at=None)
+
+    assert _send(appointment, Event.BOOKED, task=task) == "sent again after a worker stopped"
+
+    first, second = _message_ids()
+    assert first == second
+    assert mail.outbox[0].subject == mail.outbox[1].subject
+
+
+def test_a_claim_left_sending_by_another_task_is_not_sent() -> None:
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    claim = _left_sending(appointment, _task(appointment, Event.BOOKED))
+
+    assert _send(appointment, Event.BOOKED) == "being sent by another task"
+
+    assert mail.outbox == []
+    claim.refresh_from_db()
+    assert claim.status == SentMessage.Status.SENDING
+
+
+@pytest.mark.parametrize("same_task", [True, False])
+def test_a_sent_message_is_never_sent_again(same_task: bool) -> None:
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+    _send(appointment, Event.BOOKED, task=task)
+
+    assert _send(appointment, Event.BOOKED, task=task if same_task else None) == "already sent"
+
+    assert len(mail.outbox) == 1
+
+
 def test_a_failed_send_can_be_tried_again() -> None:
     appointment = appointment_make(start=new_york("2027-03-16 10:00"))
 
@@ -77,6 +177,24 @@ def test_a_failed_send_can_be_tried_again() -> None:
     assert not SentMessage.objects.exists()
     assert _send(appointment, Event.BOOKED) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_again_releases_the_claim() -> None:
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+    _left_sending(appointment, task)
+
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionRefusedError,
+        ),
+        pytest.raises(ConnectionRefusedError),
+    ):
+        _send(appointment, Event.BOOKED, task=task)
+
+    assert not SentMessage.objects.exists()
+    assert _send(appointment, Event.BOOKED) == "sent"
 
 
 def test_it_skips_a_person_without_an_email() -> None:
@@ -224,3 +342,22 @@ def test_the_outbox_keeps_what_would_have_been_sent(settings: Settings) -> None:
     assert attachment["mimetype"] == "text/calendar"
     assert f"UID:{appointment.ical_uid}" in attachment["content"]
     assert NOTE_CANARY not in kept.text + kept.html + attachment["content"]
+
+
+def test_the_outbox_keeps_a_message_only_with_its_mark(settings: Settings) -> None:
+    # The outbox is the database itself: its copy and the mark commit together, so a crash
+    # between them leaves neither, and the task run again keeps one copy.
+    settings.MAILERS = {"default": {"BACKEND": "confide.notifications.outbox.OutboxBackend"}}
+    appointment = appointment_make(start=new_york("2027-03-16 10:00"))
+    task = _task(appointment, Event.BOOKED)
+
+    with (
+        mock.patch("confide.notifications.tasks._mark_sent", side_effect=RuntimeError),
+        pytest.raises(RuntimeError),
+    ):
+        _send(appointment, Event.BOOKED, task=task)
+
+    assert not OutboxMessage.objects.exists()
+    assert _send(appointment, Event.BOOKED, task=task) == "sent"
+    assert OutboxMessage.objects.count() == 1
+    assert SentMessage.objects.get().status == SentMessage.Status.SENT

@@ -19,7 +19,7 @@ from confide.clients.services import (
     client_set_status,
     person_details_from_request,
 )
-from confide.notifications.tasks import send_appointment_message
+from confide.notifications.tests.factories import message_task_run
 from confide.office.tests.factories import (
     book,
     client_of,
@@ -557,8 +557,8 @@ def test_notices_about_a_client_session_do_not_fail_without_a_consultation(
     # A client's people hear from their own addresses; no message names anyone.
     people_with_email = [p.email for p in client.people.all() if p.email]
     expected = "sent" if people_with_email else "no address"
-    assert send_appointment_message.call(appointment.pk, "booked", "person") == expected
-    assert send_appointment_message.call(appointment.pk, "booked", "clinician") == "sent"
+    assert message_task_run(appointment.pk, "booked", "person") == expected
+    assert message_task_run(appointment.pk, "booked", "clinician") == "sent"
     assert sorted(to for m in mail.outbox for to in m.to) == sorted(
         [*people_with_email, "hannah@example.org"]
     )
