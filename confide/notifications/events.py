@@ -16,7 +16,8 @@ class Audience(models.TextChoices):
 
 # The clinician decides confirmations and declines in the office, so they get no notice of them.
 AUDIENCE_EVENTS: dict[Audience, frozenset[Event]] = {
-    Audience.PERSON: frozenset(Event),
+    # What happened to a session (attendance) is the office's record, never a message.
+    Audience.PERSON: frozenset(Event) - {Event.OUTCOME},
     Audience.CLINICIAN: frozenset(
         {Event.BOOKED, Event.REQUESTED, Event.RESCHEDULED, Event.CANCELLED}
     ),

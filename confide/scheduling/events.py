@@ -20,6 +20,8 @@ class Event(models.TextChoices):
     DECLINED = "declined", "Declined"
     RESCHEDULED = "rescheduled", "Moved to another time"
     CANCELLED = "cancelled", "Cancelled"
+    # What happened to a session that has begun (attendance); nobody is sent a message.
+    OUTCOME = "outcome", "Outcome recorded"
 
 
 appointment_changed = Signal()
