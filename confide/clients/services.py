@@ -290,6 +290,8 @@ def client_export(
     notes = (
         ClinicalNote.objects.visible_to(actor)
         .filter(client=client)
+        # Each note's text is bound to its client's uid: read the client with it, not once a note.
+        .select_related("client")
         .prefetch_related("amendments")
         .order_by("created_at")
     )

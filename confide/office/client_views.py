@@ -44,6 +44,7 @@ from confide.office.forms_clients import (
     PersonForm,
     StatusForm,
 )
+from confide.office.paging import page_of
 from confide.operations.status import backup_status
 from confide.practice.models import Clinician, Practice
 from confide.scheduling.selectors import appointments_for_export, client_appointments
@@ -52,11 +53,7 @@ from confide.scheduling.selectors import appointments_for_export, client_appoint
 @office_view(roles=ALL_ROLES)
 @require_http_methods(["GET", "HEAD"])
 def client_list(request: HttpRequest) -> HttpResponse:
-    clients = (
-        Client.objects.visible_to(request.user)
-        .select_related("clinician")
-        .prefetch_related("people")
-    )
+    clients = Client.objects.visible_to(request.user).select_related("clinician")
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     if query:
@@ -67,8 +64,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
         clients = clients.filter(waitlisted=True)
     elif status in Client.Status.values:
         clients = clients.filter(status=status)
+    paged = page_of(request, clients)
     context = {
-        "clients": clients[:200],
+        "clients": paged.items,
+        "paged": paged,
         "query": query,
         "status": status,
         "statuses": Client.Status.choices,
@@ -115,18 +114,33 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     client = client_for(request.user, uid)
     clinical = clinical_access(request.user)
     now = timezone.now()
-    appointments = list(client_appointments(client))
+    appointments = client_appointments(client)
+    # Years of weekly sessions and notes come a page at a time, the latest first; what is still
+    # to come is a few weeks at most and shows whole.
+    past = page_of(
+        request,
+        appointments.filter(end__lt=now).order_by("-start", "-pk"),
+        parameter="past",
+        fragment="past-appointments",
+    )
     # Only what the user may read: a practice manager sees none of either, and psychotherapy
     # notes show to their author alone.
-    notes = list(ClinicalNote.objects.visible_to(request.user).filter(client=client))
+    notes = page_of(
+        request,
+        ClinicalNote.objects.visible_to(request.user).filter(client=client),
+        parameter="notes",
+        fragment="notes",
+    )
     documents = list(Document.objects.visible_to(request.user).filter(client=client))
     services.client_record_viewed(client=client, actor=request.user, request=request)
     context = {
         "client": client,
         "people": list(client.people.all()),
-        "upcoming": [a for a in appointments if a.end >= now],
-        "past": [a for a in appointments if a.end < now][::-1],
-        "notes": notes,
+        "upcoming": list(appointments.filter(end__gte=now)),
+        "past": past.items,
+        "past_paged": past,
+        "notes": notes.items,
+        "notes_paged": notes,
         "documents": documents,
         "document_form": DocumentForm(),
         "clinical": clinical,
@@ -370,9 +384,10 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     client = client_for(request.user, uid)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        appointments = list(client_appointments(client))
         data = services.client_export(
             client=client,
-            appointments=appointments_for_export(client),
+            appointments=appointments_for_export(client, appointments),
             include_psychotherapy_notes=form.cleaned_data["include_psychotherapy_notes"],
             actor=request.user,
             request=request,
@@ -383,7 +398,8 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
             )
             response["Content-Disposition"] = f'attachment; filename="record-{client.uid}.json"'
             return response
-        # The printout shows dates on the clinician's clock; the data holds them as text in UTC.
+        # The printout shows dates on the clinician's clock (one {% timezone %} block converts
+        # them); the data holds them as text in UTC.
         for note in data["notes"]:
             note["written_at"] = dt.datetime.fromisoformat(note["written"])
             note["signed_at"] = (
@@ -391,7 +407,7 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
             )
             for amendment in note["amendments"]:
                 amendment["written_at"] = dt.datetime.fromisoformat(amendment["written"])
-        context = {"client": client, "data": data, "appointments": client_appointments(client)}
+        context = {"client": client, "data": data, "appointments": appointments}
         return render(request, "office/clients/printout.html", context)
     status = 400 if form.is_bound and form.errors else 200
     return render(
@@ -469,10 +485,9 @@ def document_download(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def client_audit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     client = client_for(request.user, uid)
-    events = AuditEvent.objects.filter(client_uid=client.uid)[:500]
-    return render(
-        request, "office/clients/audit.html", {"client": client, "events": events, "nav": "clients"}
-    )
+    paged = page_of(request, AuditEvent.objects.filter(client_uid=client.uid), per_page=100)
+    context = {"client": client, "events": paged.items, "paged": paged, "nav": "clients"}
+    return render(request, "office/clients/audit.html", context)
 
 
 @office_view(roles=OWNER_ONLY)
@@ -483,8 +498,10 @@ def practice_audit(request: HttpRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_name=actor)
     verification = AuditVerification.objects.order_by("-at", "-pk").first()
+    paged = page_of(request, events, per_page=100)
     context = {
-        "events": events[:500],
+        "events": paged.items,
+        "paged": paged,
         "actor": actor,
         "nav": "audit",
         "verification": verification,

@@ -28,6 +28,7 @@ from confide.office.forms_schedule import (
     CloseRequestForm,
     MoveForm,
 )
+from confide.office.paging import page_of
 from confide.practice.models import Clinician
 from confide.scheduling.access import appointment_for, request_for
 from confide.scheduling.booking import appointment_create, appointment_series_create
@@ -316,9 +317,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("clinician")
         .order_by("-needs_attention", "-created_at")
     )
+    paged = page_of(request, requests)
     context = {
         "nav": "requests",
-        "requests": requests,
+        "requests": paged.items,
+        "paged": paged,
         "shown": shown,
         "filters": [(key, label) for key, (label, _) in REQUEST_FILTERS.items()],
         "display_tz": display_zone(request.user),

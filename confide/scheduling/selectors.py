@@ -440,8 +440,16 @@ def client_appointments(client: Client) -> QuerySet[Appointment]:
     return Appointment.objects.filter(belongs).select_related("appointment_type").order_by("start")
 
 
-def appointments_for_export(client: Client) -> list[dict[str, Any]]:
-    """Return the client's appointments as plain data, for the export of their record."""
+def appointments_for_export(
+    client: Client, appointments: list[Appointment] | None = None
+) -> list[dict[str, Any]]:
+    """Return the client's appointments as plain data, for the export of their record.
+
+    ``appointments`` are the client's appointments already read (``client_appointments``), so a
+    printout that lists them too reads them once; without them they are read here.
+    """
+    if appointments is None:
+        appointments = list(client_appointments(client))
     return [
         {
             "start": a.start.isoformat(),
@@ -450,5 +458,5 @@ def appointments_for_export(client: Client) -> list[dict[str, Any]]:
             "format": a.format,
             "status": a.status,
         }
-        for a in client_appointments(client)
+        for a in appointments
     ]
