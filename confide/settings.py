@@ -194,6 +194,10 @@ def _database() -> dict[str, object]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # Opening the file and running the pragmas takes longer than most pages' queries, so
+        # each process keeps its connection, as with PostgreSQL. (A restore stops the servers
+        # first: docs/production.md.)
+        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     else:
         config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
