@@ -58,6 +58,11 @@ def test_write_sign_amend_and_find_it_in_the_audit_log(site: str, audit_page: Pa
     assert axe_violations(page) == []
     page.get_by_label("Data").fill("Both spoke about the move.")
     page.get_by_label("Plan").fill("Weekly, same time.")
+    # No session yet: a phone call, with its own date and minutes, and the risk recorded.
+    page.get_by_label("What it was").select_option("phone_call")
+    page.get_by_label("Date of service").fill("2026-11-02")
+    page.get_by_label("Minutes").fill("20")
+    page.get_by_label("No risk noted").check()
     page.get_by_role("button", name="Sign and lock").click()
     expect(page.locator(".page-header .meta")).to_contain_text("Signed and locked")
     assert axe_violations(page) == []

@@ -234,6 +234,29 @@ class ClinicalNote(models.Model):
         BIRP = "birp", "BIRP"
         FREE = "free", "Free text"
 
+    class Service(models.TextChoices):
+        """What the contact was: a session's service, or a contact that was not a session."""
+
+        ASSESSMENT = "assessment", "Initial assessment"
+        INDIVIDUAL = "individual", "Individual psychotherapy"
+        COUPLES_WITH_CLIENT = "couples_with_client", "Couples, with the client present"
+        COUPLES_WITHOUT_CLIENT = "couples_without_client", "Couples, without the client present"
+        CRISIS = "crisis", "Crisis"
+        PHONE_CALL = "phone_call", "Phone call (not a session)"
+        COLLATERAL = "collateral", "Collateral contact (not a session)"
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    class Risk(models.TextChoices):
+        NONE_NOTED = "none_noted", "No risk noted"
+        ASSESSED = "assessed", "Risk assessed"
+
+    # Contacts that are not sessions carry their own date and minutes, and no appointment.
+    NOT_SESSIONS = frozenset({Service.PHONE_CALL, Service.COLLATERAL})
+
     SECTIONS: dict[str, list[tuple[str, str]]] = {
         "soap": [("subjective", "Subjective"), ("objective", "Objective"),
                  ("assessment", "Assessment"), ("plan", "Plan")],
@@ -258,6 +281,20 @@ class ClinicalNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body_sealed = models.TextField(blank=True, editable=False)
+    # What a progress note records about the contact (its text, risk included, is sealed).
+    service = models.CharField(max_length=24, choices=Service, blank=True)
+    service_date = models.DateField("date of service", null=True, blank=True)
+    started_at = models.DateTimeField("started", null=True, blank=True)
+    ended_at = models.DateTimeField("ended", null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    format = models.CharField(max_length=12, choices=Format, blank=True)
+    people_present = models.ManyToManyField(Person, blank=True, related_name="+")
+    risk = models.CharField(max_length=12, choices=Risk, blank=True)
+    # Who signed, as they were on the day: their name, credentials and license may change later.
+    signer_name = models.CharField(max_length=120, blank=True, editable=False)
+    signer_credentials = models.CharField(max_length=60, blank=True, editable=False)
+    signer_license = models.CharField(max_length=80, blank=True, editable=False)
+    signed_zone = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -283,10 +320,10 @@ class ClinicalNote(models.Model):
 
     def sign(self, *, by: AbstractBaseUser | None, at: dt.datetime) -> None:
         """Mark the note signed, re-sealing its text with the signed state bound to it."""
-        sections = self.sections
+        raw = self._body
         self.signed_at = at
         self.signed_by = by  # type: ignore[assignment]
-        self.sections = sections
+        self._body = raw
 
     @property
     def sections(self) -> dict[str, str]:
@@ -298,7 +335,48 @@ class ClinicalNote(models.Model):
     @sections.setter
     def sections(self, values: dict[str, str]) -> None:
         names = [name for name, _ in self.SECTIONS[self.template]]
-        self._body = json.dumps({n: values.get(n, "") for n in names})
+        body = {n: values.get(n, "") for n in names}
+        body.update(self._extras())
+        self._body = json.dumps(body)
+
+    def _extras(self) -> dict[str, str]:
+        raw = self._body
+        stored = json.loads(raw) if raw else {}
+        return {key: str(value) for key, value in stored.items() if key.startswith("_")}
+
+    def _extra_set(self, key: str, value: str) -> None:
+        raw = self._body
+        stored = json.loads(raw) if raw else {}
+        stored[key] = value
+        self._body = json.dumps(stored)
+
+    @property
+    def risk_detail(self) -> str:
+        """What the clinician wrote about risk: sealed with the note's text."""
+        return self._extras().get("_risk", "")
+
+    @risk_detail.setter
+    def risk_detail(self, value: str) -> None:
+        self._extra_set("_risk", value)
+
+    @property
+    def others_present(self) -> str:
+        """Anyone present who is not one of the client's people (sealed: it may say a lot)."""
+        return self._extras().get("_others", "")
+
+    @others_present.setter
+    def others_present(self, value: str) -> None:
+        self._extra_set("_others", value)
+
+    @property
+    def for_session(self) -> bool:
+        return self.service not in self.NOT_SESSIONS
+
+    def duration_minutes(self) -> int | None:
+        """Return the contact's length: from its start and end, or as entered when not a session."""
+        if self.started_at and self.ended_at:
+            return max(0, int((self.ended_at - self.started_at).total_seconds() // 60))
+        return self.minutes
 
     def labelled_sections(self) -> list[tuple[str, str]]:
         """Return (label, text) pairs in the template's order."""

@@ -48,6 +48,68 @@ class PersonDetails(Reach):
     emergency_phone: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class NoteDetails:
+    """What a note records about the contact, beside its sections.
+
+    ``appointment_id`` is the session the note is for (None: not for a session, or a
+    psychotherapy note not linked to one). The rest applies to progress notes only;
+    ``risk_detail`` and ``others_present`` are sealed with the note's text.
+    """
+
+    appointment_id: int | None = None
+    service: str = ""
+    service_date: dt.date | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    minutes: int | None = None
+    format: str = ""
+    present: tuple[Person, ...] = ()
+    others_present: str = ""
+    risk: str = ""
+    risk_detail: str = ""
+
+
+def _details_apply(note: ClinicalNote, details: NoteDetails) -> None:
+    """Set a note's details (before it is saved); its people present follow the save."""
+    note.appointment_id = details.appointment_id
+    if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+        return
+    note.service = details.service
+    note.service_date = details.service_date
+    note.format = details.format
+    note.risk = details.risk
+    note.risk_detail = details.risk_detail
+    note.others_present = details.others_present
+    if details.service in ClinicalNote.NOT_SESSIONS:
+        # A call or a collateral contact has its own date and minutes, and no session.
+        note.appointment_id = None
+        note.started_at = note.ended_at = None
+        note.minutes = details.minutes
+    else:
+        note.started_at, note.ended_at = details.started_at, details.ended_at
+        note.minutes = None
+        note.minutes = note.duration_minutes()
+
+
+def _details_check(note: ClinicalNote, client: Client) -> None:
+    appointment = note.appointment if note.appointment_id else None
+    if appointment is None:
+        return
+    theirs = appointment.client_id == client.pk or (
+        appointment.consultation_id is not None
+        and appointment.consultation_id == client.consultation_id
+    )
+    if not theirs:
+        raise ClientError("That session is not one of this client's.")
+
+
+def _present_set(note: ClinicalNote, details: NoteDetails) -> None:
+    if note.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+        return
+    note.people_present.set([p for p in details.present if p.client_id == note.client_id])
+
+
 def _values(details: PersonDetails) -> dict[str, Any]:
     return {f.name: getattr(details, f.name) for f in fields(details)}
 
@@ -178,23 +240,26 @@ def note_create(
     sections: dict[str, str],
     author: Actor,
     request: HttpRequest | None,
-    appointment_id: int | None = None,
+    details: NoteDetails | None = None,
 ) -> ClinicalNote:
     """Start a note as a draft; its text is sealed before it reaches the database."""
     if kind not in ClinicalNote.Kind.values or template not in ClinicalNote.SECTIONS:
         raise ClientError("Choose a kind of note and a template.")
     if client.anonymized_at:
         raise ClientError("This record has been anonymized.")
+    details = details or NoteDetails()
     with transaction.atomic():
         note = ClinicalNote(
             client=client,
             kind=kind,
             template=template,
             author=author if author.is_authenticated else None,  # type: ignore[misc]
-            appointment_id=appointment_id,
         )
         note.sections = sections
+        _details_apply(note, details)
+        _details_check(note, client)
         note.save()
+        _present_set(note, details)
         _log(request, author, A.CREATE, note, client, f"new {note.get_kind_display().lower()}")
     return note
 
@@ -211,6 +276,7 @@ def note_update(
     actor: Actor,
     request: HttpRequest | None,
     automatic: bool = False,
+    details: NoteDetails | None = None,
 ) -> ClinicalNote:
     """Change a draft; a signed note can only be amended.
 
@@ -224,7 +290,13 @@ def note_update(
         _check_author(note, actor)
         rested = timezone.now() - note.updated_at >= AUTOSAVE_AUDIT_GAP
         note.sections = sections
-        note.save(update_fields=["body_sealed", "updated_at"])
+        if details is None:
+            note.save(update_fields=["body_sealed", "updated_at"])
+        else:
+            _details_apply(note, details)
+            _details_check(note, note.client)
+            note.save()
+            _present_set(note, details)
         if not automatic:
             _log(request, actor, A.CHANGE, note, note.client, "draft changed")
         elif rested:
@@ -249,10 +321,59 @@ def note_sign(
         _check_author(note, actor)
         if not any(text.strip() for text in note.sections.values()):
             raise ClientError("An empty note can't be signed.")
+        if problems := _sign_problems(note):
+            raise ClientError("Before signing: " + " ".join(problems))
         note.sign(by=actor if actor.is_authenticated else None, at=now)
-        note.save(update_fields=["signed_at", "signed_by", "body_sealed", "updated_at"])
+        _stamp(note, actor)
+        note.save(
+            update_fields=[
+                "signed_at", "signed_by", "body_sealed", "updated_at",
+                "signer_name", "signer_credentials", "signer_license", "signed_zone",
+            ]
+        )  # fmt: skip
         _log(request, actor, A.SIGN, note, note.client, "signed and locked")
     return note
+
+
+def _sign_problems(note: ClinicalNote) -> list[str]:
+    """Return what a progress note still lacks to be signed, in words; none for others."""
+    if note.kind != ClinicalNote.Kind.PROGRESS:
+        return []
+    problems = []
+    if not note.service:
+        problems.append("Say what the contact was.")
+    elif note.for_session:
+        if note.appointment_id is None:
+            problems.append("Choose the session it is for, or say it was not a session.")
+        if not (note.started_at and note.ended_at and note.ended_at > note.started_at):
+            problems.append("Give the session's actual start and end.")
+        if not note.format:
+            problems.append("Say how the session took place.")
+    elif not note.minutes:
+        problems.append("Give the minutes of the contact.")
+    if note.service_date is None:
+        problems.append("Give the date of service.")
+    if not note.risk:
+        problems.append("Record risk: none noted, or risk assessed.")
+    elif note.risk == ClinicalNote.Risk.ASSESSED and not note.risk_detail.strip():
+        problems.append("Describe the risk assessment.")
+    return problems
+
+
+def _stamp(note: ClinicalNote, actor: Actor) -> None:
+    """Keep the signer's name, credentials, license and zone as they are today."""
+    profile = getattr(actor, "staff_profile", None)
+    clinician = getattr(profile, "clinician", None)
+    full_name = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    if clinician is not None:
+        note.signer_name = clinician.name
+        note.signer_credentials = clinician.credentials
+        license_ = f"{clinician.license_state} {clinician.license_number}".strip()
+        note.signer_license = license_
+        note.signed_zone = clinician.tz().key
+    else:
+        note.signer_name = full_name or actor.get_username()
+        note.signed_zone = note.client.clinician.tz().key
 
 
 def note_amend(
@@ -270,6 +391,34 @@ def note_amend(
         amendment.save()
         _log(request, actor, A.AMEND, note, note.client, "amendment added")
     return amendment
+
+
+def _signature(note: ClinicalNote) -> str | None:
+    """Return who signed, as stamped on signing: name, credentials, license."""
+    if not note.signed_at:
+        return None
+    parts = [note.signer_name, note.signer_credentials]
+    if note.signer_license:
+        parts.append(f"license {note.signer_license}")
+    return ", ".join(p for p in parts if p) or None
+
+
+def _contact(note: ClinicalNote) -> dict[str, Any] | None:
+    """Return what a progress note records about the contact, for the export."""
+    if note.kind != ClinicalNote.Kind.PROGRESS:
+        return None
+    return {
+        "service": note.get_service_display() if note.service else None,
+        "date": note.service_date.isoformat() if note.service_date else None,
+        "started": note.started_at.isoformat() if note.started_at else None,
+        "ended": note.ended_at.isoformat() if note.ended_at else None,
+        "minutes": note.duration_minutes(),
+        "format": note.get_format_display() if note.format else None,
+        "present": [p.name for p in note.people_present.all()],
+        "others_present": note.others_present,
+        "risk": note.get_risk_display() if note.risk else None,
+        "risk_detail": note.risk_detail,
+    }
 
 
 def client_export(
@@ -292,7 +441,7 @@ def client_export(
         .filter(client=client)
         # Each note's text is bound to its client's uid: read the client with it, not once a note.
         .select_related("client")
-        .prefetch_related("amendments")
+        .prefetch_related("amendments", "people_present")
         .order_by("created_at")
     )
     if not include_psychotherapy_notes:
@@ -335,6 +484,8 @@ def client_export(
                 "template": n.template,
                 "written": n.created_at.isoformat(),
                 "signed": n.signed_at.isoformat() if n.signed_at else None,
+                "signed_by": _signature(n),
+                "contact": _contact(n),
                 "sections": [
                     {"label": label, "text": text} for label, text in n.labelled_sections()
                 ],

@@ -2,7 +2,8 @@
 
 Discretion rules the wording (see templates/notifications/email/): a neutral subject and first
 line, no name of a therapy, a kind of appointment, the practice or the person's note, and no
-link but the site's own manage page (or, for the clinician, the office).
+link but the site's own manage and join pages (or, for the clinician, the office). A video
+room's address is never in a message: the join link leads to it while the room is open.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def _person_zone(appointment: Appointment, address: str) -> ZoneInfo:
     return recipient_zone(found, appointment) if found else appointment.clinician.tz()
 
 
+def join_url(appointment: Appointment) -> str:
+    """Return the absolute join link of a confirmed video session, else ""."""
+    joinable = (
+        appointment.format == Appointment.Format.VIDEO
+        and appointment.status == Appointment.Status.CONFIRMED
+    )
+    return site_url(appointment.get_join_url()) if joinable else ""
+
+
 def appointment_context(appointment: Appointment, tz: ZoneInfo | None = None) -> dict[str, Any]:
     """Return what the appointment templates may show; nothing in it names the kind or the note.
 
@@ -85,6 +95,7 @@ def appointment_context(appointment: Appointment, tz: ZoneInfo | None = None) ->
         "clinician_name": appointment.clinician.name,
         "initials": appointment.initials(),
         "manage_url": site_url(appointment.get_manage_url()),
+        "join_url": join_url(appointment),
         "office_url": site_url(reverse("office:home")),
     }
 
@@ -144,6 +155,7 @@ def reminder_context(appointment: Appointment, tz: dt.tzinfo) -> dict[str, Any]:
         "practice_phone": practice.phone,
         "cancellation_window_hours": practice.cancellation_window_hours,
         "manage_url": site_url(appointment.get_manage_url()),
+        "join_url": join_url(appointment),
     }
 
 
@@ -157,7 +169,11 @@ def reminder_email(
 
 
 def reminder_text(appointment: Appointment, *, tz: dt.tzinfo) -> str:
-    """Return the reminder as a short text message: when, how, and the link to change it."""
+    """Return the reminder as a short text message: when, how, and one link.
+
+    A video session's text carries its join link only (the page behind it links to the manage
+    page), so that two long links do not make the text three messages.
+    """
     context = reminder_context(appointment, tz)
     return " ".join(render_text("notifications/text/reminder.txt", context).split())
 

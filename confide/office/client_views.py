@@ -8,10 +8,10 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confide.accounts.access import (
@@ -44,9 +44,12 @@ from confide.office.forms_clients import (
     PersonForm,
     StatusForm,
 )
+from confide.office.note_details import note_form
 from confide.office.paging import page_of
 from confide.operations.status import backup_status
 from confide.practice.models import Clinician, Practice
+from confide.scheduling.access import appointment_for
+from confide.scheduling.models import Appointment
 from confide.scheduling.selectors import appointments_for_export, client_appointments
 
 
@@ -226,9 +229,25 @@ def note_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     return note_new_form(request, client, kind, template)
 
 
+def _session_asked(request: HttpRequest, client: Client) -> Appointment | None:
+    """Return the session a new note was started from (?appointment=), if it is the client's."""
+    asked = request.GET.get("appointment", "")
+    if not asked.isdigit():
+        return None
+    appointment = appointment_for(request.user, int(asked))
+    if appointment.client_id != client.pk and (
+        appointment.consultation_id is None or appointment.consultation_id != client.consultation_id
+    ):
+        raise Http404
+    return appointment
+
+
 def note_new_form(request: HttpRequest, client: Client, kind: str, template: str) -> HttpResponse:
     # After a sign-out, what was sent comes back into the form, unsaved (kept_post).
-    form = NoteForm(request.POST or kept_post(request), template=template)
+    form = note_form(
+        request.POST or kept_post(request), client=client, kind=kind, template=template,
+        now=timezone.now(), appointment=_session_asked(request, client),
+    )  # fmt: skip
     if is_background_save(request):
         return _autosave_new(request, form, client, kind, template)
     if request.method == "POST" and form.is_valid():
@@ -240,6 +259,7 @@ def note_new_form(request: HttpRequest, client: Client, kind: str, template: str
                 sections=form.sections(),
                 author=request.user,
                 request=request,
+                details=form.details(client.clinician.tz()),
             )
         except ClientError as error:
             form.add_error(None, error.message)
@@ -259,8 +279,14 @@ def note_new_form(request: HttpRequest, client: Client, kind: str, template: str
 
 
 def _autosaved(note: ClinicalNote, *, status: int = 200) -> JsonResponse:
+    # The time in the clinician's zone, as every time on the note's page is shown.
+    local = note.updated_at.astimezone(note.client.clinician.tz())
     return JsonResponse(
-        {"url": reverse("office:note", args=[note.uid]), "saved_at": note.updated_at.isoformat()},
+        {
+            "url": reverse("office:note", args=[note.uid]),
+            "saved_at": note.updated_at.isoformat(),
+            "saved_label": dateformat.time_format(local, "g:i A"),
+        },
         status=status,
     )
 
@@ -283,6 +309,7 @@ def _autosave_new(
             sections=form.sections(),
             author=request.user,
             request=request,
+            details=form.details(client.clinician.tz()),
         )
     except ClientError as error:
         return _autosave_refused(error.message, status=400)
@@ -297,7 +324,7 @@ def _autosave_draft(request: HttpRequest, form: NoteForm, note: ClinicalNote) ->
     try:
         note = services.note_update(
             note=note, sections=form.sections(), actor=request.user, request=request,
-            automatic=True,
+            automatic=True, details=form.details(note.client.clinician.tz()),
         )  # fmt: skip
     except ClientError as error:
         return _autosave_refused(error.message, status=409)
@@ -326,7 +353,10 @@ def note_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
     sent = request.POST or kept_post(request)
-    form = NoteForm(sent, template=note.template, initial=note.sections)
+    form = note_form(
+        sent, client=note.client, kind=note.kind, template=note.template, now=timezone.now(),
+        note=note,
+    )  # fmt: skip
     amend = AmendmentForm(sent) if note.is_signed else None
     if is_background_save(request):
         return _autosave_draft(request, form, note)
@@ -348,8 +378,9 @@ def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
         elif form.is_valid():
             try:
                 services.note_update(
-                    note=note, sections=form.sections(), actor=request.user, request=request
-                )
+                    note=note, sections=form.sections(), actor=request.user, request=request,
+                    details=form.details(note.client.clinician.tz()),
+                )  # fmt: skip
             except ClientError as error:
                 form.add_error(None, error.message)
             else:

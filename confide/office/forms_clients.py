@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 
 from confide.clients.forms import ReachForm
 from confide.clients.models import Client, ClinicalNote, Person
-from confide.clients.services import PersonDetails
+from confide.clients.services import NoteDetails, PersonDetails
 from confide.forms import CleanTextMixin, WithPartsMixin
 from confide.practice.models import validate_phone, validate_time_zone
+from confide.scheduling.slots import wall_to_utc
 
 
 class PersonForm(ReachForm):
@@ -89,11 +91,93 @@ class NoteStartForm(forms.Form):
     template = forms.ChoiceField(choices=ClinicalNote.Template.choices, initial="soap")
 
 
-class NoteForm(CleanTextMixin, forms.Form):
-    """One textarea per section of the note's template."""
+NOT_FOR_A_SESSION = ""
+DETAIL_FIELDS = ["appointment", "service", "service_date", "start_time", "end_time", "minutes",
+                 "format", "present", "others_present"]  # fmt: skip
+RISK_FIELDS = ["risk", "risk_detail"]
 
-    def __init__(self, *args: Any, template: str, **kwargs: Any) -> None:
+
+class NoteForm(CleanTextMixin, forms.Form):
+    """A note: the contact it records (progress notes), one textarea per section, and risk.
+
+    Nothing but the text is required to save a draft; what signing needs is checked when the
+    note is signed (``clients.services``), so a draft can be kept half done.
+    """
+
+    appointment = forms.ChoiceField(label="Session", required=False)
+    service = forms.ChoiceField(
+        label="What it was",
+        required=False,
+        choices=[("", "Choose…"), *ClinicalNote.Service.choices],
+    )
+    service_date = forms.DateField(
+        label="Date of service", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Started", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label="Ended", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    minutes = forms.IntegerField(
+        label="Minutes",
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text="For a call or a collateral contact, which has no session times.",
+    )
+    format = forms.ChoiceField(
+        label="How", required=False, choices=ClinicalNote.Format.choices, widget=forms.RadioSelect
+    )
+    present = forms.MultipleChoiceField(
+        label="Who was present", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    others_present = forms.CharField(
+        label="Anyone else present", required=False, max_length=200,
+        help_text="Sealed with the note, like its text.",
+    )  # fmt: skip
+    risk = forms.ChoiceField(
+        label="At this contact",
+        required=False,
+        choices=ClinicalNote.Risk.choices,
+        widget=forms.RadioSelect,
+    )
+    risk_detail = forms.CharField(
+        label="Risk assessment",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was asked and found, and the plan for safety, when risk was assessed.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        template: str,
+        kind: str = ClinicalNote.Kind.PROGRESS,
+        sessions: list[tuple[str, str]] | None = None,
+        people: list[Person] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = kind
+        self._people = {str(p.uid): p for p in people or []}
+        present = self.fields["present"]
+        assert isinstance(present, forms.MultipleChoiceField)
+        present.choices = [(uid, p.name) for uid, p in self._people.items()]
+        appointment = self.fields["appointment"]
+        assert isinstance(appointment, forms.ChoiceField)
+        if kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+            # Kept apart from the record: at most a link to the session it follows.
+            for name in [*DETAIL_FIELDS[1:], *RISK_FIELDS]:
+                del self.fields[name]
+            appointment.label = "Session it follows (optional)"
+            appointment.choices = [("", "None"), *(sessions or [])]
+        else:
+            appointment.choices = [
+                (NOT_FOR_A_SESSION, "Not for a session (a call, a collateral contact)"),
+                *(sessions or []),
+            ]
         for name, label in ClinicalNote.SECTIONS[template]:
             self.fields[name] = forms.CharField(
                 label=label,
@@ -101,9 +185,42 @@ class NoteForm(CleanTextMixin, forms.Form):
                 max_length=20_000,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
+        self.section_names = [name for name, _ in ClinicalNote.SECTIONS[template]]
+
+    def detail_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in DETAIL_FIELDS if name in self.fields]
+
+    def section_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.section_names]
+
+    def risk_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in RISK_FIELDS if name in self.fields]
 
     def sections(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+        return {name: self.cleaned_data.get(name, "") for name in self.section_names}
+
+    def details(self, tz: ZoneInfo) -> NoteDetails:
+        """Return the contact's details, times read on the clinician's wall clock ``tz``."""
+        data = self.cleaned_data
+        chosen = data.get("appointment") or ""
+        appointment_id = int(chosen) if chosen.isdigit() else None
+        if self.kind == ClinicalNote.Kind.PSYCHOTHERAPY:
+            return NoteDetails(appointment_id=appointment_id)
+        day = data.get("service_date")
+        start, end = data.get("start_time"), data.get("end_time")
+        return NoteDetails(
+            appointment_id=appointment_id,
+            service=data.get("service") or "",
+            service_date=day,
+            started_at=wall_to_utc(day, start, tz) if day and start else None,
+            ended_at=wall_to_utc(day, end, tz) if day and end else None,
+            minutes=data.get("minutes"),
+            format=data.get("format") or "",
+            present=tuple(self._people[u] for u in data.get("present", []) if u in self._people),
+            others_present=data.get("others_present", ""),
+            risk=data.get("risk") or "",
+            risk_detail=data.get("risk_detail", ""),
+        )
 
 
 class AmendmentForm(CleanTextMixin, forms.Form):

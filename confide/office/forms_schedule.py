@@ -172,3 +172,17 @@ class AcceptRequestForm(WithPartsMixin, CleanTextMixin, forms.Form):
         self.partner = self.part(
             ReachForm, prefix="partner", in_play=couple, partner=True, needs_reach=True
         )
+
+
+class RoomForm(forms.Form):
+    """One session's own video room; empty to use the clinician's."""
+
+    video_room_url = forms.URLField(
+        label="Video room for this session", required=False,
+        max_length=Appointment._meta.get_field("video_room_url").max_length,
+        help_text="Only if this session is held somewhere else than the clinician's room. "
+        "Leave empty to use the clinician's room.",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter the room's full address, starting with https://.",
+                        "max_length": "That address is too long."},
+    )  # fmt: skip

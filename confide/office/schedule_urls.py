@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from confide.office import attendance_views, room_views
 from confide.office import schedule_views as views
 
 urlpatterns = [
@@ -10,6 +11,17 @@ urlpatterns = [
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<int:pk>/move/", views.appointment_move_view, name="appointment_move"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel_view, name="appointment_cancel"),
+    path(
+        "appointments/<int:pk>/outcome/",
+        attendance_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
+    path(
+        "appointments/<int:pk>/outcome/undo/",
+        attendance_views.appointment_outcome_undo,
+        name="appointment_outcome_undo",
+    ),
+    path("appointments/<int:pk>/room/", room_views.appointment_room, name="appointment_room"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<uuid:uid>/", views.request_detail, name="request"),
     path("requests/<uuid:uid>/contacted/", views.request_contacted, name="request_contacted"),

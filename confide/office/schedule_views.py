@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from confide.accounts.access import clinical_access, clinician_scope, office_view, scoped
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
-from confide.clients.models import Client, ConsultationRequest
+from confide.clients.models import Client, ConsultationRequest, Person
 from confide.clients.services import person_details_from_request
 from confide.lib.crypto import DecryptionError
 from confide.office.forms_schedule import (
@@ -27,12 +27,19 @@ from confide.office.forms_schedule import (
     CalendarForm,
     CloseRequestForm,
     MoveForm,
+    RoomForm,
 )
 from confide.office.paging import page_of
-from confide.practice.models import Clinician
+from confide.practice.models import Clinician, Practice
 from confide.scheduling.access import appointment_for, request_for
+from confide.scheduling.attendance import outcome_changeable
 from confide.scheduling.booking import appointment_create, appointment_series_create
-from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
+from confide.scheduling.changes import (
+    CancelledBy,
+    ChangePolicy,
+    appointment_cancel,
+    appointment_move,
+)
 from confide.scheduling.errors import SchedulingError, SeriesCollision
 from confide.scheduling.models import Appointment, AppointmentType
 from confide.scheduling.requests import (
@@ -43,6 +50,7 @@ from confide.scheduling.requests import (
 from confide.scheduling.selectors import (
     appointments_by_day,
     display_zone,
+    inside_cancellation_window,
     outside_working_hours,
     series_starts,
     visible_clinicians,
@@ -230,11 +238,14 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
     local = appointment.start.astimezone(tz)
     move_form = MoveForm(initial={"date": local.date(), "time": local.time()})
-    context = _detail_context(appointment, tz, move_form)
+    context = _detail_context(appointment, tz, move_form, clinical=clinical_access(request.user))
     return render(request, "office/appointment_detail.html", context)
 
 
-def _detail_context(appointment: Appointment, tz: ZoneInfo, move_form: MoveForm) -> dict[str, Any]:
+def _detail_context(
+    appointment: Appointment, tz: ZoneInfo, move_form: MoveForm, *, clinical: bool
+) -> dict[str, Any]:
+    now = timezone.now()
     return {
         "nav": "calendar",
         "appointment": appointment,
@@ -243,10 +254,33 @@ def _detail_context(appointment: Appointment, tz: ZoneInfo, move_form: MoveForm)
         "zone_label": zone_label(tz),
         "display_tz": tz,
         "move_form": move_form,
+        "room_form": RoomForm(initial={"video_room_url": appointment.video_room_url}),
         "can_change": appointment.is_active,
+        "can_record": outcome_changeable(appointment, now),
+        "can_write_note": clinical
+        and appointment.client is not None
+        and appointment.start <= now
+        and appointment.status in (Appointment.Status.CONFIRMED, Appointment.Status.COMPLETED),
+        "outcomes": Appointment.Outcome.choices,
+        "late_if_client": appointment.is_active
+        and inside_cancellation_window(appointment=appointment, now=now),
+        "cancellation_window_hours": Practice.load().cancellation_window_hours,
+        "partners": _partners(appointment),
         "calendar_url": reverse("office:calendar")
         + f"?date={appointment.start.astimezone(tz).date().isoformat()}&view=day",
     }
+
+
+def _partners(appointment: Appointment) -> list[tuple[Person, bool]]:
+    """Return a couple's partners, each with whether they came (both, until told otherwise)."""
+    client = appointment.client
+    if client is None or client.kind != Client.Kind.COUPLE:
+        return []
+    people = list(client.people.all())
+    if appointment.outcome != Appointment.Outcome.ATTENDED:
+        return [(person, True) for person in people]
+    present = {p.pk for p in appointment.partners_present.all()}
+    return [(person, person.pk in present) for person in people]
 
 
 @office_view()
@@ -275,7 +309,7 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 messages.warning(request, "The new time is outside working hours or on time off.")
             return redirect(_office_url(moved))
-    context = _detail_context(appointment, tz, form)
+    context = _detail_context(appointment, tz, form, clinical=clinical_access(request.user))
     return render(request, "office/appointment_detail.html", context, status=400)
 
 
@@ -283,15 +317,28 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_for(request.user, pk)
+    asked = request.POST.get("by")
+    if asked not in ("client", "practice"):
+        # Who asked decides whether it is a late cancellation, which may carry a fee.
+        messages.error(request, "Say who is cancelling: the client or the practice.")
+        return redirect(_office_url(appointment))
+    by: CancelledBy = "client" if asked == "client" else "practice"
     try:
-        appointment_cancel(
+        cancelled = appointment_cancel(
             appointment=appointment, now=timezone.now(), policy=ChangePolicy.OFFICE,
-            actor=request.user, request=request,
+            actor=request.user, request=request, by=by,
         )  # fmt: skip
     except SchedulingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The appointment is cancelled.")
+        if cancelled.outcome == Appointment.Outcome.LATE_CANCEL:
+            messages.success(
+                request,
+                "The appointment is cancelled. It was inside the cancellation window, so it is "
+                "recorded as a late cancellation.",
+            )
+        else:
+            messages.success(request, "The appointment is cancelled.")
     return redirect(_office_url(appointment))
 
 

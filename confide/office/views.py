@@ -8,8 +8,11 @@ from django.utils import timezone
 
 from confide.accounts.access import Role, clinical_access, clinician_scope, office_view, role_of
 from confide.clients.models import ClinicalNote, ConsultationRequest
+from confide.office.room_views import session_tools_add
+from confide.office.todo import todo_for
 from confide.operations.status import backup_status
 from confide.practice.models import Clinician
+from confide.scheduling.attendance import outcome_changeable
 from confide.scheduling.models import Appointment
 from confide.scheduling.selectors import (
     appointments_by_day,
@@ -27,11 +30,18 @@ def home(request: HttpRequest) -> HttpResponse:
     # not, and the practice manager, with the whole practice's.
     mine = own_clinician(user)
     tz = display_zone(user, mine)
-    today = timezone.now().astimezone(tz).date()
-    sessions = Appointment.objects.active().visible_to(user)
+    now = timezone.now()
+    today = now.astimezone(tz).date()
+    sessions = Appointment.objects.visible_to(user)
     if mine is not None:
         sessions = sessions.filter(clinician=mine)
-    days = appointments_by_day(sessions, first=today, days=2, tz=tz)
+    # The people of a phone session's client, in one query for the whole list.
+    days = appointments_by_day(
+        sessions.prefetch_related("client__people"), first=today, days=2, tz=tz
+    )
+    session_tools_add([*days[0].appointments, *days[1].appointments], now=now)
+    for appointment in days[0].appointments:
+        appointment.can_record = outcome_changeable(appointment, now)  # type: ignore[attr-defined]
     new_requests = (
         ConsultationRequest.objects.visible_to(user)
         .filter(status=ConsultationRequest.Status.NEW)
@@ -45,9 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("client")
         .order_by("created_at")
     )
+    clinical = clinical_access(user)
+    todo = todo_for(user, mine=mine, clinical=clinical, now=now)
     several = clinician_scope(user) is None and Clinician.objects.count() > 1
     # Backups are the owner's to look after; nobody else can run the commands that fix them.
-    backups = backup_status(now=timezone.now()) if role_of(user) == Role.OWNER else None
+    backups = backup_status(now=now) if role_of(user) == Role.OWNER else None
     context = {
         "nav": "home",
         "today": today,
@@ -57,7 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "display_tz": tz,
         "new_requests": new_requests,
         "drafts": drafts,
-        "clinical": clinical_access(user),
+        "clinical": clinical,
+        "todo": todo,
+        "record_outcomes": True,
         "show_clinician": several and mine is None,
         "show_request_clinician": several,
         "backups": backups,

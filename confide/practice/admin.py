@@ -62,6 +62,7 @@ class PracticeAdmin(admin.ModelAdmin[Practice]):
                 ]
             },
         ),
+        ("Notes", {"fields": ["draft_limit_hours", "sign_within_days"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -101,6 +102,7 @@ class ClinicianAdmin(admin.ModelAdmin[Clinician]):
             },
         ),
         ("Messages", {"fields": ["notify_email", "morning_agenda"]}),
+        ("Video sessions", {"fields": ["video_room_url"]}),
     ]
 
 

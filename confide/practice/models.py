@@ -9,6 +9,7 @@ import zoneinfo
 from collections.abc import Iterable
 from functools import cache
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -46,6 +47,26 @@ def validate_phone(value: str) -> None:
 def validate_https(value: str) -> None:
     if not value.startswith("https://"):
         raise ValidationError("Use an address that starts with https://.", code="not_https")
+
+
+ROOM_URL_MAX_LENGTH = 500
+
+
+def validate_room_url(value: str) -> None:
+    """Accept a video room address only over HTTPS, with a host and without a password in it.
+
+    Browsers give a page the camera and microphone only over HTTPS (or on the visitor's own
+    machine, which is never the practice's room), so an http:// room would fail in the session.
+    """
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValidationError(
+            "Use the room's full address, starting with https://.", code="not_https"
+        )
+    if parts.username or parts.password:
+        raise ValidationError(
+            "Leave the name and password out of the address.", code="credentials_in_url"
+        )
 
 
 def new_calendar_token() -> str:
@@ -176,6 +197,19 @@ class Practice(RendersMarkdown, models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Check what your state and license require; New York asks at least six years.",
+    )
+    draft_limit_hours = models.PositiveSmallIntegerField(
+        "a draft note is late after (hours)",
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="Today lists drafts older than this, and sessions still without a signed note.",
+    )
+    sign_within_days = models.PositiveSmallIntegerField(
+        "notes must be signed within (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Leave empty for no rule. Today marks what is past it as late.",
     )
     agenda_time = models.TimeField(
         "morning agenda at",
@@ -313,6 +347,14 @@ class Clinician(RendersMarkdown, models.Model):
         "to the address for booking notices.",
     )
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, editable=False)
+    video_room_url = models.URLField(
+        "video room address",
+        max_length=ROOM_URL_MAX_LENGTH,
+        blank=True,
+        validators=[validate_room_url],
+        help_text="Private: people reach it only through their own appointment's join link, "
+        "from 15 minutes before the start. Never shown on the site, in messages or calendars.",
+    )
 
     markdown_fields: ClassVar[dict[str, str]] = {"bio": "bio_html"}
 

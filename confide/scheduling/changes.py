@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -40,6 +41,8 @@ from confide.scheduling.selectors import (
     slot_is_open,
     unavailable_or_taken,
 )
+
+CancelledBy = Literal["client", "practice"]
 
 
 class ChangePolicy(enum.Enum):
@@ -71,7 +74,8 @@ def audit_client_change(
     )
 
 
-def _locked(appointment: Appointment) -> Appointment:
+def locked_appointment(appointment: Appointment) -> Appointment:
+    """Return the appointment read again with its row locked until the transaction ends."""
     # Lock the appointment row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
     # join to the client.
     return (
@@ -115,7 +119,7 @@ def _request_decide(
     request: HttpRequest | None,
 ) -> Appointment:
     with transaction.atomic():
-        locked = _locked(appointment)
+        locked = locked_appointment(appointment)
         if locked.status != Appointment.Status.REQUESTED:
             raise NotChangeable(f"Only a requested appointment can be {done}.")
         locked.status = status
@@ -132,6 +136,21 @@ def _request_decide(
     return locked
 
 
+def cancellation_outcome(
+    *, appointment: Appointment, by: CancelledBy, now: dt.datetime
+) -> Appointment.Outcome:
+    """Return the outcome of a cancellation asked for at ``now``.
+
+    A client who cancels inside the practice's cancellation window (or after the start) has
+    cancelled late; the practice never does.
+    """
+    if by == "practice":
+        return Appointment.Outcome.CANCELLED_BY_PRACTICE
+    if inside_cancellation_window(appointment=appointment, now=now):
+        return Appointment.Outcome.LATE_CANCEL
+    return Appointment.Outcome.CANCELLED_BY_CLIENT
+
+
 def appointment_cancel(
     *,
     appointment: Appointment,
@@ -139,20 +158,32 @@ def appointment_cancel(
     policy: ChangePolicy,
     actor: Actor | None = None,
     request: HttpRequest | None = None,
+    by: CancelledBy | None = None,
 ) -> Appointment:
     """Cancel an appointment; online, not once it has started or inside the cancellation window.
 
-    ``actor`` is the staff member cancelling, or None for the person who booked it.
+    ``actor`` is the staff member cancelling, or None for the person who booked it. ``by`` says
+    who asked for it, which decides the outcome (a late cancellation, see
+    ``cancellation_outcome``); online it is always the client, and a change without it (the
+    admin's) records no outcome.
     """
+    if policy is ChangePolicy.ONLINE:
+        by = "client"
     with transaction.atomic():
-        locked = _locked(appointment)
+        locked = locked_appointment(appointment)
         if policy is ChangePolicy.ONLINE:
             _check_changeable_online(locked, now)
         elif not locked.is_active:
             raise NotChangeable("This appointment is no longer active.")
         locked.status = Appointment.Status.CANCELLED
         locked.ical_sequence += 1
-        locked.save(update_fields=["status", "ical_sequence", "updated_at"])
+        fields = ["status", "ical_sequence", "updated_at"]
+        if by is not None:
+            locked.outcome = cancellation_outcome(appointment=locked, by=by, now=now)
+            locked.outcome_at = now
+            locked.outcome_by_id = getattr(actor, "pk", None)
+            fields += ["outcome", "outcome_at", "outcome_by"]
+        locked.save(update_fields=fields)
         appointment_changed_send(appointment=locked, event=Event.CANCELLED, actor=actor)
         audit_client_change(
             request, actor, AuditEvent.Action.CHANGE, locked.client, "appointment cancelled"
@@ -200,7 +231,7 @@ def appointment_move(
     online = policy is ChangePolicy.ONLINE
     try:
         with transaction.atomic():
-            old = _locked(appointment)
+            old = locked_appointment(appointment)
             if online:
                 _check_changeable_online(old, now)
             elif not old.is_active or old.end <= now:

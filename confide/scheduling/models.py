@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +17,8 @@ from django.urls import reverse
 from confide.accounts.access import visible
 from confide.accounts.sessions import AnyUser
 from confide.clients.models import ConsultationRequest
-from confide.practice.models import Clinician
+from confide.clients.reach import Reach
+from confide.practice.models import ROOM_URL_MAX_LENGTH, Clinician, validate_room_url
 
 
 class AppointmentType(models.Model):
@@ -204,6 +206,22 @@ def _new_manage_key() -> str:
 
 _MANAGE_SIGNER = signing.Signer(salt="confide.scheduling.manage", sep=".")
 
+# How long before a video session's start its join link opens the room.
+JOIN_OPENS_BEFORE = dt.timedelta(minutes=15)
+
+
+class JoinState(models.TextChoices):
+    """What a person's join link does at a given moment (see Appointment.join_state)."""
+
+    OPEN = "open", "The room is open"
+    EARLY = "early", "Not open yet"
+    OVER = "over", "The session is over"
+    NOT_VIDEO = "not_video", "Not a video session"
+    NOT_CONFIRMED = "not_confirmed", "Waiting for confirmation"
+    CANCELLED = "cancelled", "Cancelled"
+    MOVED = "moved", "Moved to another time"
+    NO_ROOM = "no_room", "No room set"
+
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def active(self) -> AppointmentQuerySet:
@@ -234,6 +252,15 @@ class Appointment(models.Model):
         IN_PERSON = "in_person", "In person"
         VIDEO = "video", "Video"
         PHONE = "phone", "Phone"
+
+    class Outcome(models.TextChoices):
+        """What happened to a session, recorded once its time has come (see ``attendance``)."""
+
+        ATTENDED = "attended", "Attended"
+        LATE_CANCEL = "late_cancel", "Late cancellation"
+        NO_SHOW = "no_show", "No-show"
+        CANCELLED_BY_PRACTICE = "by_practice", "Cancelled by the practice"
+        CANCELLED_BY_CLIENT = "by_client", "Cancelled by the client"
 
     ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
 
@@ -279,6 +306,29 @@ class Appointment(models.Model):
     rescheduled_to = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_from"
     )
+    outcome = models.CharField(max_length=12, choices=Outcome, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    partners_present = models.ManyToManyField(
+        "clients.Person",
+        blank=True,
+        related_name="+",
+        help_text="For a couple's session that took place: the partners who came.",
+    )
+    video_room_url = models.URLField(
+        "video room address for this session",
+        max_length=ROOM_URL_MAX_LENGTH,
+        blank=True,
+        validators=[validate_room_url],
+        help_text="Leave empty to use the clinician's room.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -297,6 +347,14 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(busy_start__lte=F("start")) & Q(busy_end__gte=F("end")),
                 name="appointment_busy_covers_it",
+            ),
+            # An outcome and the status it leaves never disagree.
+            models.CheckConstraint(
+                condition=Q(outcome="")
+                | Q(outcome="attended", status="completed")
+                | Q(outcome="no_show", status="no_show")
+                | Q(outcome__in=["late_cancel", "by_practice", "by_client"], status="cancelled"),
+                name="appointment_outcome_matches_status",
             ),
         ]
 
@@ -328,6 +386,53 @@ class Appointment(models.Model):
 
     def get_manage_url(self) -> str:
         return reverse("scheduling:manage", args=[self.manage_token()])
+
+    def get_join_url(self) -> str:
+        return reverse("scheduling:join", args=[self.manage_token()])
+
+    def video_room(self) -> str:
+        """Return the room this session is held in: its own, else its clinician's, else ""."""
+        return self.video_room_url or self.clinician.video_room_url
+
+    @property
+    def join_opens_at(self) -> dt.datetime:
+        return self.start - JOIN_OPENS_BEFORE
+
+    def join_state(self, *, now: dt.datetime) -> JoinState:
+        """Return what the person's join link does at ``now``.
+
+        The room opens from JOIN_OPENS_BEFORE before the start until the end, the end itself
+        excluded. An attended or no-show mark made during the session keeps the room open, so
+        a dropped connection can come back.
+        """
+        if self.format != self.Format.VIDEO:
+            return JoinState.NOT_VIDEO
+        if self.status == self.Status.RESCHEDULED:
+            return JoinState.MOVED
+        if self.status in (self.Status.CANCELLED, self.Status.DECLINED):
+            return JoinState.CANCELLED
+        if self.status == self.Status.REQUESTED:
+            return JoinState.NOT_CONFIRMED
+        if now < self.join_opens_at:
+            return JoinState.EARLY
+        if now >= self.end:
+            return JoinState.OVER
+        if not self.video_room():
+            return JoinState.NO_ROOM
+        return JoinState.OPEN
+
+    def people_to_call(self) -> list[Reach]:
+        """Return, for a phone session, each person's number and wishes about calls; else [].
+
+        A couple's session lists both partners; reads ``client.people`` as prefetched.
+        """
+        if self.format != self.Format.PHONE:
+            return []
+        if self.client is not None:
+            return [person.reach(with_safe_times=False) for person in self.client.people.all()]
+        if self.consultation is not None:
+            return [self.consultation.reach(with_safe_times=False)]
+        return []
 
     def initials(self) -> str:
         """Return the person's initials, for calendar entries that must not name them.

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.utils import dateformat
 
 from confide.accounts.access import clinician_scope
@@ -30,6 +30,11 @@ UTC = dt.UTC
 # Cancelled, declined and moved appointments leave the office's calendar; what happened stays.
 SHOWN_STATUSES = (*Appointment.ACTIVE_STATUSES, Appointment.Status.COMPLETED,
                   Appointment.Status.NO_SHOW)  # fmt: skip
+# A day's list also keeps a session cancelled once its time had come, so the office sees (and can
+# take back) what it recorded.
+SHOWN_IN_DAYS = Q(status__in=SHOWN_STATUSES) | Q(
+    status=Appointment.Status.CANCELLED, outcome_at__gte=F("start")
+)
 COMMON_ZONES = [
     ("America/New_York", "Eastern Time (New York)"),
     ("America/Chicago", "Central Time (Chicago)"),
@@ -415,7 +420,8 @@ def appointments_by_day(
     start, _ = day_bounds(first, tz)
     _, end = day_bounds(first + dt.timedelta(days=days - 1), tz)
     rows = list(
-        appointments.filter(start__gte=start, start__lt=end, status__in=SHOWN_STATUSES)
+        appointments.filter(start__gte=start, start__lt=end)
+        .filter(SHOWN_IN_DAYS)
         .select_related("appointment_type", "client", "consultation", "clinician")
         .order_by("start")
     )
@@ -457,6 +463,7 @@ def appointments_for_export(
             "type": a.appointment_type.name,
             "format": a.format,
             "status": a.status,
+            "outcome": a.outcome or None,
         }
         for a in appointments
     ]

@@ -17,6 +17,9 @@ urlpatterns = [
     path("appointment/<str:token>/", views.manage, name="manage"),
     path("appointment/<str:token>/cancel/", views.cancel, name="cancel"),
     path("appointment/<str:token>/move/", views.reschedule, name="reschedule"),
+    # The join link is written without a slash in messages; with one, it redirects there.
+    path("appointment/<str:token>/join", views.join, name="join"),
+    path("appointment/<str:token>/join/", views.join_with_slash, name="join_slash"),
     path("appointment/<str:token>/calendar.ics", calendar_views.appointment_file, name="ics"),
     path("calendar/<str:token>.ics", calendar_views.clinician_feed, name="clinician_feed"),
 ]

@@ -8,18 +8,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -35,7 +38,7 @@ from confide.scheduling.errors import (
     SlotTaken,
 )
 from confide.scheduling.forms import BookingForm, RequestForm
-from confide.scheduling.models import Appointment, AppointmentType
+from confide.scheduling.models import Appointment, AppointmentType, JoinState
 from confide.scheduling.requests import consultation_request_create
 from confide.scheduling.selectors import (
     inside_cancellation_window,
@@ -156,8 +159,6 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
     )
     week = shown.week
     details_url = reverse("scheduling:details", args=[clinician, kind])
-    # The rest of each time's link is the same for every time on the page.
-    link_rest = "&" + urlencode({"format": chosen_format, "tz": zone.key})
     context = {
         "appointment_type": appointment_type,
         "format": chosen_format,
@@ -167,7 +168,21 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         "zones": zone_choices(zone),
         "zone_keep": [("format", chosen_format), ("week", week)],
         "days": [
-            (day, _time_links(day_starts, zone=zone, details_url=details_url, rest=link_rest))
+            (
+                day,
+                [
+                    (
+                        s,
+                        details_url
+                        + _query(
+                            start=s.isoformat().replace("+00:00", "Z"),
+                            format=chosen_format,
+                            tz=zone.key,
+                        ),
+                    )
+                    for s in day_starts
+                ],
+            )
             for day, day_starts in shown.days
         ],
         "week": week,
@@ -182,28 +197,6 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
         "request_url": reverse("scheduling:request") + _query(clinician=clinician),
     }
     return render(request, "scheduling/slots.html", context)
-
-
-def _time_links(
-    starts: list[dt.datetime], *, zone: ZoneInfo, details_url: str, rest: str
-) -> SafeString:
-    """Return one day's open times as list items linking to the details form.
-
-    Built here rather than in a template loop: with a hundred times a week, rendering each one
-    through the template engine was most of the slots page's cost. Only the address's fixed
-    parts can hold a character HTML needs escaped ("&"); they are escaped once, and each time's
-    own part is percent-encoded.
-    """
-    href = f"{escape(details_url)}?start={{}}{escape(rest)}"
-    # As the "A" of Django's time format, once per page instead of once per time.
-    am, pm = escape(gettext("AM")), escape(gettext("PM"))
-    items = []
-    for start in starts:
-        local = start.astimezone(zone)
-        label = f"{local.hour % 12 or 12}:{local.minute:02d} {pm if local.hour > 11 else am}"
-        link = href.format(quote_plus(start.isoformat().replace("+00:00", "Z")))
-        items.append(f'<li><a class="time" href="{link}">{label}</a></li>')
-    return mark_safe("".join(items))  # noqa: S308 - escaped or percent-encoded above
 
 
 def _slot_problem(
@@ -441,6 +434,7 @@ def _appointment_context(
         "zone_label": zone_label(zone),
         "changeable": appointment.is_active and appointment.start > now,
         "inside_window": inside_cancellation_window(appointment=appointment, now=now),
+        "join_state": appointment.join_state(now=now).value,
         "practice": Practice.load(),
     }
 
@@ -462,6 +456,42 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "scheduling/manage.html", _appointment_context(request, appointment, token)
     )
+
+
+@never_cache
+@require_safe
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """Send the person to the video room while it is open; otherwise say when, or why not.
+
+    The room's address is only ever in this redirect, made when the link is followed, so an
+    old message or a forwarded link never holds a live room.
+    """
+    appointment = _appointment_for(token)
+    now = timezone.now()
+    state = appointment.join_state(now=now)
+    if state == JoinState.OPEN:
+        response: HttpResponse = HttpResponseRedirect(appointment.video_room())
+    else:
+        context = _appointment_context(request, appointment, token)
+        # Without ?tz (a link from a message), the zone the person booked in, if they did.
+        booked_in = appointment.consultation.time_zone if appointment.consultation else ""
+        zone = zone_or_default(request.GET.get("tz") or booked_in, appointment.clinician.time_zone)
+        context |= {
+            "state": state.value,
+            "opens_at": appointment.join_opens_at,
+            "zone": zone,
+            "zone_label": zone_label(zone),
+        }
+        response = render(request, "scheduling/join.html", context)
+    # The page's address holds the manage token; the room's host must never see it.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def join_with_slash(request: HttpRequest, token: str) -> HttpResponse:
+    """Send the join link written with a trailing slash to the one address it has."""
+    return HttpResponsePermanentRedirect(reverse("scheduling:join", args=[token]))
 
 
 @never_cache

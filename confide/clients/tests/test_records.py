@@ -12,6 +12,7 @@ from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest, NoteAmendment
 from confide.clients.services import ClientError, PersonDetails
+from confide.clients.testing import sign_ready
 from confide.lib.crypto import DecryptionError, key_id_of
 from confide.practice.models import Clinician
 
@@ -116,11 +117,11 @@ def test_signing_locks_and_amendments_keep_the_history(client_: Client, therapis
         request=None,
     )
     services.note_update(note=note, sections={"data": "second"}, actor=therapist, request=None)
-    services.note_sign(note=note, actor=therapist, request=None, now=NOW)
+    services.note_sign(note=sign_ready(note), actor=therapist, request=None, now=NOW)
     with pytest.raises(ClientError, match="signed and locked"):
         services.note_update(note=note, sections={"data": "third"}, actor=therapist, request=None)
     with pytest.raises(ClientError, match="already signed"):
-        services.note_sign(note=note, actor=therapist, request=None, now=NOW)
+        services.note_sign(note=sign_ready(note), actor=therapist, request=None, now=NOW)
     services.note_amend(
         note=note, text="Correction: it was Tuesday.", actor=therapist, request=None
     )
@@ -153,7 +154,7 @@ def test_drafts_are_changed_not_amended_and_empty_notes_are_not_signed(
     with pytest.raises(ClientError, match="amendments are for signed notes"):
         services.note_amend(note=note, text="x", actor=therapist, request=None)
     with pytest.raises(ClientError, match="empty note"):
-        services.note_sign(note=note, actor=therapist, request=None, now=NOW)
+        services.note_sign(note=sign_ready(note), actor=therapist, request=None, now=NOW)
 
 
 def test_a_sealed_note_moved_to_another_row_does_not_open(client_: Client, therapist: User) -> None:

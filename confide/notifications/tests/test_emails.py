@@ -115,22 +115,25 @@ def test_it_links_only_to_the_sites_own_manage_page_or_office(
 ) -> None:
     appointment, message = _email(audience, event)
     allowed = (
-        site_url(appointment.get_manage_url())
+        [site_url(appointment.get_manage_url())]
         if audience == Audience.PERSON
-        else site_url("/office/")
+        else [site_url("/office/")]
     )
+    if audience == Audience.PERSON and event not in (Event.CANCELLED, Event.DECLINED):
+        # A confirmed video session: its join link comes first, with how it happens.
+        allowed.insert(0, site_url(appointment.get_join_url()))
     text, html = str(message.body), _html(message)
 
-    assert re.findall(r"https?://\S+", text) == [allowed]
-    assert set(re.findall(r'href="([^"]*)"', html)) == {allowed}
-    assert "?" not in allowed
+    assert re.findall(r"https?://\S+", text) == allowed
+    assert set(re.findall(r'href="([^"]*)"', html)) == set(allowed)
+    assert not any("?" in link for link in allowed)
 
 
 @pytest.mark.parametrize(
     ("fmt", "says"),
     [
         (Appointment.Format.PHONE, "We will call you at the number you gave."),
-        (Appointment.Format.VIDEO, "A video link will be sent before the appointment."),
+        (Appointment.Format.VIDEO, "How: by video. From 15 minutes before the start, join here:"),
         (Appointment.Format.IN_PERSON, "Where: 88 Larkin Place, Suite 4C, New York, NY 10011"),
     ],
 )
@@ -144,6 +147,17 @@ def test_it_tells_the_person_how_the_appointment_happens(
 
     assert says in str(message.body)
     assert says in _html(message)
+
+
+def test_a_video_request_waiting_for_confirmation_has_no_join_link_yet() -> None:
+    appointment = appointment_make(
+        start=new_york("2027-03-16 10:00"), status=Appointment.Status.REQUESTED
+    )
+    message = appointment_email(appointment, event=Event.REQUESTED, audience=Audience.PERSON)
+    assert message is not None
+
+    assert "How: by video. The link to join comes with the confirmation." in str(message.body)
+    assert "/join" not in str(message.body) + _html(message)
 
 
 def test_it_states_the_time_and_zone_of_the_clinician() -> None:

@@ -117,6 +117,8 @@ PATH_SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "office:appointment": _first_appointment,
     "office:appointment_move": _first_appointment,
     "office:appointment_cancel": _first_appointment,
+    "office:appointment_outcome": _first_appointment,
+    "office:appointment_outcome_undo": _first_appointment,
     "office:client": _first_client_uid,
 }
 
@@ -205,6 +207,25 @@ OTHER_CLINICIANS_OBJECTS.update(
         "office:request_close": _demo_request,
     }
 )
+
+
+def _demo_video_session() -> dict[str, Any]:
+    from confide.practice.models import Clinician
+    from confide.scheduling.models import Appointment, AppointmentType
+
+    clinician = Clinician.objects.order_by("pk")[0]
+    kind = AppointmentType.objects.filter(clinician=clinician).order_by("pk")[0]
+    start = Appointment._meta.get_field("start").to_python("2031-01-06T15:00:00+00:00")
+    appointment = Appointment.objects.create(
+        clinician=clinician, appointment_type=kind, format=Appointment.Format.VIDEO,
+        start=start, end=start + kind.duration,
+    )  # fmt: skip
+    return {"pk": appointment.pk}
+
+
+# A session's own video room: any role that sees the appointment may set it.
+PATH_SAMPLES["office:appointment_room"] = _first_appointment
+OTHER_CLINICIANS_OBJECTS["office:appointment_room"] = _demo_video_session
 
 
 def _new_clinician(slug: str) -> Any:

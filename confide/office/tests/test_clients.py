@@ -16,6 +16,7 @@ from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
+from confide.clients.testing import SIGNABLE_FIELDS, sign_ready
 from confide.practice.models import Clinician
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_write_sign_and_amend_a_note_through_the_pages(
     assert saved["Location"] == f"/office/notes/{note.uid}/"
     http.post(
         f"/office/notes/{note.uid}/",
-        {"behavior": "Quiet, then open.", "plan": "Meet weekly.", "sign": ""},
+        {"behavior": "Quiet, then open.", "plan": "Meet weekly.", "sign": "", **SIGNABLE_FIELDS},
     )
     note.refresh_from_db()
     assert note.is_signed
@@ -156,7 +157,7 @@ def test_bad_note_choices_get_a_message(
 def test_an_empty_amendment_gets_a_message(
     signed_in: SignedIn, owner: User, note: ClinicalNote
 ) -> None:
-    services.note_sign(note=note, actor=owner, request=None, now=timezone.now())
+    services.note_sign(note=sign_ready(note), actor=owner, request=None, now=timezone.now())
     response = signed_in(owner).post(f"/office/notes/{note.uid}/", {"text": "  "})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
@@ -510,5 +511,6 @@ def test_the_export_lists_the_clients_appointments(owner: User, couple: Client) 
             "type": "Couples session",
             "format": "video",
             "status": "confirmed",
+            "outcome": None,
         }
     ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from confide.clients.models import Client
 from confide.clients.services import note_create, note_sign
+from confide.clients.testing import sign_ready
 from confide.office.tests.factories import (
     book,
     client_of,
@@ -74,13 +75,17 @@ def test_today_and_tomorrow_show_in_the_clinicians_zone(
 
     assert response.status_code == 200
     html = response.content.decode()
-    today_part, tomorrow_part = html.split("Tomorrow</h2>")
+    days, todo = html.split('id="todo"')
+    today_part, tomorrow_part = days.split("Tomorrow</h2>")
     assert "Sam R." in today_part
     assert "11:00 PM</time>" in today_part
     assert "Lee T." in tomorrow_part
     assert "9:00 AM</time>" in tomorrow_part
-    for absent in ["Past week", "In two days", "Cancelled"]:
+    for absent in ["In two days", "Cancelled"]:
         assert absent not in html
+    # A past week's session is not on the day's list, but waits in the to-do list.
+    assert "Past week" not in days
+    assert "Past week" in todo.split("Sessions with nothing recorded")[1]
     assert "Individual session · Video" in html
 
 
@@ -122,7 +127,7 @@ def test_notes_not_yet_signed_link_to_the_note(
         client=sam, kind="progress", template="dap", sections={"data": "y"},
         author=therapist, request=None,
     )  # fmt: skip
-    note_sign(note=signed, actor=therapist, request=None, now=timezone.now())
+    note_sign(note=sign_ready(signed), actor=therapist, request=None, now=timezone.now())
 
     html = signed_in(therapist).get("/office/").content.decode()
 

@@ -18,6 +18,7 @@ from confide.accounts.testing import sign_in
 from confide.audit.services import audit_record
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest
+from confide.clients.testing import sign_ready
 from confide.keys.ring import forget_verified_keys, keyring
 from confide.office.tests.factories import client_of, demo_clinician, session_type
 from confide.scheduling.models import Appointment
@@ -70,7 +71,9 @@ def _notes(client: Client, author: User, count: int, *, signed: bool = True) -> 
             sections={"subjective": f"Session {i}"}, author=author, request=None,
         )  # fmt: skip
         if signed:
-            services.note_sign(note=note, actor=author, request=None, now=timezone.now())
+            services.note_sign(
+                note=sign_ready(note), actor=author, request=None, now=timezone.now()
+            )
 
 
 def _queries(http: HttpClient, url: str, data: dict[str, str] | None = None) -> int:

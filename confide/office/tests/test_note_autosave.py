@@ -16,6 +16,7 @@ from confide.accounts.testing import sign_in
 from confide.audit.models import AuditEvent
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import note_create, note_sign
+from confide.clients.testing import sign_ready
 from confide.office.tests.factories import client_of, demo_clinician, therapist_user
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,8 @@ def test_the_first_automatic_save_starts_a_draft_and_never_signs(
     note = ClinicalNote.objects.get()
     assert response.json()["url"] == f"/office/notes/{note.uid}/"
     assert dt.datetime.fromisoformat(response.json()["saved_at"]) == note.updated_at
+    local = note.updated_at.astimezone(sam.clinician.tz())
+    assert response.json()["saved_label"] == local.strftime("%-I:%M %p")
     assert note.sections["data"] == "Typed so far"
     assert not note.is_signed
 
@@ -83,7 +86,7 @@ def test_a_signed_note_is_not_saved_automatically(
     office: HttpClient, sam: Client, therapist: User
 ) -> None:
     note = _draft(sam, therapist)
-    note_sign(note=note, actor=therapist, request=None, now=timezone.now())
+    note_sign(note=sign_ready(note), actor=therapist, request=None, now=timezone.now())
 
     response = office.post(
         f"/office/notes/{note.uid}/", {"data": "Changed", "autosave": "1"}, headers=JSON

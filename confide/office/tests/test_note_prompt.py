@@ -14,6 +14,7 @@ from confide.accounts.testing import sign_in
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
+from confide.clients.testing import sign_ready
 from confide.practice.models import Clinician
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_an_amendment_sent_after_the_window_is_added_after_the_password(
         client=client_record, kind="psychotherapy", template="free",
         sections={"text": "Signed earlier."}, author=owner, request=None,
     )  # fmt: skip
-    services.note_sign(note=note, actor=owner, request=None, now=note.created_at)
+    services.note_sign(note=sign_ready(note), actor=owner, request=None, now=note.created_at)
     http = sign_in(HttpClient(), owner, fresh_password=True)
     _password_goes_stale(http)
 

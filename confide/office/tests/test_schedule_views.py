@@ -481,15 +481,25 @@ def test_cancelling_from_the_office(
 ) -> None:
     office = signed_in(_users(request, who))
 
-    response = office.post(f"/office/appointments/{session.pk}/cancel/", follow=True)
+    unsaid = office.post(f"/office/appointments/{session.pk}/cancel/", follow=True)
+    assert "Say who is cancelling" in unsaid.content.decode()
+    session.refresh_from_db()
+    assert session.status == Appointment.Status.CONFIRMED
+
+    response = office.post(
+        f"/office/appointments/{session.pk}/cancel/", {"by": "practice"}, follow=True
+    )
 
     session.refresh_from_db()
     assert session.status == Appointment.Status.CANCELLED
+    assert session.outcome == Appointment.Outcome.CANCELLED_BY_PRACTICE
     html = response.content.decode()
     assert "The appointment is cancelled." in html
     assert "Cancel this appointment" not in html  # nothing left to do with it
 
-    again = office.post(f"/office/appointments/{session.pk}/cancel/", follow=True)
+    again = office.post(
+        f"/office/appointments/{session.pk}/cancel/", {"by": "practice"}, follow=True
+    )
     assert "This appointment is no longer active." in again.content.decode()
 
 

@@ -16,6 +16,7 @@ from confide.audit.models import AuditEvent
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest
 from confide.clients.services import PersonDetails
+from confide.clients.testing import sign_ready
 from confide.keys.ring import forget_verified_keys, keyring
 from confide.lib.crypto import new_key
 from confide.practice.models import Clinician
@@ -121,7 +122,7 @@ def test_an_export_that_cannot_open_a_note_changes_nothing(
 def test_an_unsigned_note_in_the_database_gets_the_clear_page_not_its_text(
     owner: User, note: ClinicalNote
 ) -> None:
-    services.note_sign(note=note, actor=owner, request=None, now=NOW)
+    services.note_sign(note=sign_ready(note), actor=owner, request=None, now=NOW)
     ClinicalNote.objects.filter(pk=note.pk).update(signed_at=None, signed_by=None)
 
     response = sign_in(HttpClient(), owner).get(f"/office/notes/{note.uid}/")

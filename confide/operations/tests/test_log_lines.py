@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ from confide.accounts.testing import staff_user_create, totp_code
 from confide.clients import services
 from confide.clients.models import Client, ConsultationRequest
 from confide.lib.jsonlog import KEYS, JsonFormatter
+from confide.practice.models import Practice
 from confide.scheduling.models import Appointment, AppointmentType
 from confide.scheduling.selectors import available_slots, bookable_window
 
@@ -41,10 +43,15 @@ def records(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 def _book(http: HttpClient, kind: AppointmentType) -> str:
     """Book the first open time as the person above; return the manage link's token."""
-    first, last = bookable_window(appointment_type=kind, now=timezone.now())
-    start = available_slots(
-        appointment_type=kind, now=timezone.now(), first_day=first, last_day=last
-    )[3]
+    now = timezone.now()
+    first, last = bookable_window(appointment_type=kind, now=now)
+    # Beyond the cancellation window, so that the person may still cancel it online below.
+    window = dt.timedelta(hours=Practice.load().cancellation_window_hours + 1)
+    start = next(
+        s
+        for s in available_slots(appointment_type=kind, now=now, first_day=first, last_day=last)
+        if s > now + window
+    )
     iso = start.isoformat().replace("+00:00", "Z")
     details = f"{SLOTS}details/?start={iso}&format=phone&tz=America/New_York"
     assert http.get("/book/").status_code == 200

@@ -46,6 +46,8 @@ def _practice_form(**changes: str) -> dict[str, str]:
         "quiet_hours_start": "21:00",
         "quiet_hours_end": "08:00",
         "agenda_time": "07:00",
+        "draft_limit_hours": "72",
+        "sign_within_days": "",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -82,8 +82,7 @@
           form.setAttribute("action", result.body.url);
           window.history.replaceState(null, "", result.body.url);
         }
-        var at = new Date(result.body.saved_at);
-        say("Draft saved at " + at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) + ".");
+        say("Draft saved at " + result.body.saved_label + ".");
         activity();
       }).catch(function () {
         dirty = true;

@@ -1,0 +1,114 @@
+"""Today's to-do list: sessions with nothing recorded, sessions without a signed note, late drafts.
+
+Each list is one query, capped, with its full count beside it, so the page costs the same with
+ten sessions waiting or a thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from confide.accounts.sessions import AnyUser
+from confide.clients.models import ClinicalNote
+from confide.practice.models import Clinician, Practice
+from confide.scheduling.models import Appointment
+
+SHOWN = 10
+
+
+@dataclass
+class Listed:
+    """Up to ``SHOWN`` rows of a list, and how many there are in all."""
+
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+@dataclass
+class ToDo:
+    unrecorded: Listed
+    unnoted: Listed
+    late_drafts: Listed
+    draft_limit_hours: int
+    sign_within_days: int | None
+
+    def __bool__(self) -> bool:
+        return bool(self.unrecorded or self.unnoted or self.late_drafts)
+
+
+def _listed(rows: QuerySet[Any]) -> Listed:
+    shown = list(rows[:SHOWN])
+    total = len(shown) if len(shown) < SHOWN else rows.count()
+    return Listed(rows=shown, total=total)
+
+
+def todo_for(user: AnyUser, *, mine: Clinician | None, clinical: bool, now: dt.datetime) -> ToDo:
+    """Return what the user should see to: ``mine`` limits sessions to their own clinician's.
+
+    Notes are listed only for someone with clinical access: a practice manager records who came
+    but never sees a note, nor which sessions lack one.
+    """
+    practice = Practice.load()
+    sessions = Appointment.objects.visible_to(user)
+    if mine is not None:
+        sessions = sessions.filter(clinician=mine)
+    unrecorded = _listed(
+        # Over, and nobody said what happened (a session under way is on the day's list).
+        sessions.filter(status=Appointment.Status.CONFIRMED, end__lte=now)
+        .select_related("client", "consultation", "appointment_type", "clinician")
+        .order_by("-start")
+    )
+    unnoted = late_drafts = Listed()
+    if clinical and mine is not None:
+        signed = ClinicalNote.objects.filter(
+            appointment=OuterRef("pk"),
+            kind=ClinicalNote.Kind.PROGRESS,
+            signed_at__isnull=False,
+        )
+        unnoted = _listed(
+            sessions.filter(outcome=Appointment.Outcome.ATTENDED)
+            .filter(~Exists(signed))
+            .select_related("client", "appointment_type")
+            .order_by("-start")
+        )
+    if clinical:
+        late_drafts = _listed(
+            ClinicalNote.objects.visible_to(user)
+            .filter(
+                author_id=user.pk,
+                signed_at__isnull=True,
+                created_at__lt=now - dt.timedelta(hours=practice.draft_limit_hours),
+            )
+            .select_related("client", "appointment")
+            .order_by("created_at")
+        )
+    if practice.sign_within_days is not None:
+        # Past the practice's rule for signing: a session's note counts from the session, a
+        # draft from the session it is for, or from when it was started.
+        limit = dt.timedelta(days=practice.sign_within_days)
+        for appointment in unnoted.rows:
+            appointment.overdue = appointment.start + limit < now
+        for note in late_drafts.rows:
+            note.overdue = _note_date(note) + limit < now
+    return ToDo(
+        unrecorded=unrecorded,
+        unnoted=unnoted,
+        late_drafts=late_drafts,
+        draft_limit_hours=practice.draft_limit_hours,
+        sign_within_days=practice.sign_within_days,
+    )
+
+
+def _note_date(note: ClinicalNote) -> dt.datetime:
+    return note.appointment.start if note.appointment is not None else note.created_at
