@@ -111,3 +111,24 @@ def test_without_javascript_a_sign_after_the_limit_brings_the_text_back_unsigned
     note = ClinicalNote.objects.get()
     assert note.sections["data"] == WORDS
     assert not note.is_signed
+
+
+def test_with_javascript_leaving_the_page_saves_what_was_just_typed(
+    site: str, visit: Visit, settings: Settings
+) -> None:
+    settings.STAFF_SESSION_IDLE_SECONDS = 15 * 60
+    page = visit.page
+    client = _new_note_page(page, site)
+
+    page.get_by_label("Data").fill(WORDS)
+    # Away at once, before the pause after typing that starts an automatic save.
+    page.goto(f"{site}/office/clients/{client.uid}/")
+
+    # The beacon is sent as the page goes; give the server a moment to store it.
+    for _ in range(50):
+        if ClinicalNote.objects.exists():
+            break
+        page.wait_for_timeout(100)
+    note = ClinicalNote.objects.get()
+    assert note.sections["data"] == WORDS
+    assert not note.is_signed
