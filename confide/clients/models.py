@@ -306,7 +306,15 @@ class ClinicalNote(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["client", "kind"], name="note_client_kind")]
+        indexes = [
+            models.Index(fields=["client", "kind"], name="note_client_kind"),
+            # Today's drafts: an author's unsigned notes, oldest first; signed notes stay out.
+            models.Index(
+                fields=["author", "created_at"],
+                name="note_author_drafts",
+                condition=Q(signed_at__isnull=True),
+            ),
+        ]
 
     _body = sealed_text("body_sealed", "body", _note_binding)
 

@@ -1,7 +1,7 @@
 """Today's to-do list: sessions with nothing recorded, sessions without a signed note, late drafts.
 
-Each list is one query, capped, with its full count beside it, so the page costs the same with
-ten sessions waiting or a thousand.
+Each list is one query, capped, with its count beside it (counted up to 99), so the page costs
+the same with ten sessions waiting or a thousand.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from confide.practice.models import Clinician, Practice
 from confide.scheduling.models import Appointment
 
 SHOWN = 10
+# Counted up to here and no further: the count of years of sessions without a note would read
+# them all on every visit to Today.
+COUNTED = 99
 
 
 @dataclass
@@ -30,6 +33,18 @@ class Listed:
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
+
+    @property
+    def total_label(self) -> str:
+        """Return the count as shown: exact up to ``COUNTED``, "99+" beyond."""
+        return f"{COUNTED}+" if self.total > COUNTED else str(self.total)
+
+    @property
+    def more_label(self) -> str:
+        """Return how many are not shown, as shown: "more than 89" when not counted to the end."""
+        if self.total > COUNTED:
+            return f"more than {COUNTED - len(self.rows)}"
+        return str(self.more)
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -49,7 +64,7 @@ class ToDo:
 
 def _listed(rows: QuerySet[Any]) -> Listed:
     shown = list(rows[:SHOWN])
-    total = len(shown) if len(shown) < SHOWN else rows.count()
+    total = len(shown) if len(shown) < SHOWN else rows.order_by()[: COUNTED + 1].count()
     return Listed(rows=shown, total=total)
 
 
@@ -77,7 +92,8 @@ def todo_for(user: AnyUser, *, mine: Clinician | None, clinical: bool, now: dt.d
             signed_at__isnull=False,
         )
         unnoted = _listed(
-            sessions.filter(outcome=Appointment.Outcome.ATTENDED)
+            # A consultation has no client record to write a note in.
+            sessions.filter(outcome=Appointment.Outcome.ATTENDED, client__isnull=False)
             .filter(~Exists(signed))
             .select_related("client", "appointment_type")
             .order_by("-start")

@@ -337,7 +337,13 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["start"]
         indexes = [
-            models.Index(fields=["clinician", "busy_start"], name="appointment_busy"),
+            # A clinician's days and weeks: the calendar and Today read a range of starts.
+            models.Index(fields=["clinician", "start"], name="appointment_clinician_start"),
+            # Busy time and the overlap guard look for a clinician's appointments that end after
+            # a moment (a window's start, a new booking's): the range they read is the weeks
+            # ahead, however many past sessions there are. Not partial on the active statuses:
+            # SQLite cannot use a partial index for a query whose statuses are parameters.
+            models.Index(fields=["clinician", "busy_end"], name="appointment_busy_end"),
             models.Index(fields=["status", "start"], name="appointment_status_start"),
         ]
         constraints = [

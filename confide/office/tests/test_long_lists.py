@@ -20,7 +20,12 @@ from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest
 from confide.clients.testing import sign_ready
 from confide.keys.ring import forget_verified_keys, keyring
-from confide.office.tests.factories import client_of, demo_clinician, session_type
+from confide.office.tests.factories import (
+    client_of,
+    demo_clinician,
+    session_type,
+    therapist_user,
+)
 from confide.scheduling.models import Appointment
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +52,9 @@ def _requests(count: int, *, status: str = ConsultationRequest.Status.CLOSED) ->
     )
 
 
-def _past_sessions(client: Client, count: int, *, first: dt.datetime | None = None) -> None:
+def _past_sessions(
+    client: Client, count: int, *, first: dt.datetime | None = None, outcome: str = ""
+) -> None:
     """Add ``count`` completed weekly sessions before now (no overlap check: none is active)."""
     kind = session_type(client.clinician)
     first = first or timezone.now() - dt.timedelta(weeks=count + 1)
@@ -59,6 +66,7 @@ def _past_sessions(client: Client, count: int, *, first: dt.datetime | None = No
                 clinician=client.clinician, appointment_type=kind, client=client,
                 format="video", start=start, end=start + kind.duration, busy_start=start,
                 busy_end=start + kind.duration, status=Appointment.Status.COMPLETED,
+                outcome=outcome,
             )
         )  # fmt: skip
     Appointment.objects.bulk_create(rows)
@@ -289,6 +297,24 @@ def test_today_costs_the_same_queries_with_many_drafts_and_notes(
     few = _queries(http, "/office/")
     _notes(client, owner, 15, signed=False)
     _notes(client, owner, 15)
+    assert _queries(http, "/office/") == few
+
+
+def test_today_counts_sessions_without_a_note_up_to_99_at_the_same_cost(
+    signed_in: SignedIn, demo: None
+) -> None:
+    therapist = therapist_user()
+    http = signed_in(therapist)
+    client = client_of(demo_clinician())
+    _past_sessions(client, 15, first=timezone.now() - dt.timedelta(weeks=400), outcome="attended")
+    page = http.get("/office/").content.decode()
+    assert "Sessions without a signed note (15)" in page
+    assert "And 5 earlier." in page
+    few = _queries(http, "/office/")
+    _past_sessions(client, 120, first=timezone.now() - dt.timedelta(weeks=300), outcome="attended")
+    page = http.get("/office/").content.decode()
+    assert "Sessions without a signed note (99+)" in page
+    assert "And more than 89 earlier." in page
     assert _queries(http, "/office/") == few
 
 
