@@ -25,6 +25,7 @@ from confide.clients.models import (
     NoteAmendment,
     Person,
 )
+from confide.clients.events import note_signed
 from confide.clients.reach import Reach
 
 A = AuditEvent.Action
@@ -332,6 +333,7 @@ def note_sign(
             ]
         )  # fmt: skip
         _log(request, actor, A.SIGN, note, note.client, "signed and locked")
+        note_signed.send(sender=ClinicalNote, note=note)
     return note
 
 

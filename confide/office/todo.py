@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from confide.accounts.sessions import AnyUser
 from confide.clients.models import ClinicalNote
@@ -86,15 +86,12 @@ def todo_for(user: AnyUser, *, mine: Clinician | None, clinical: bool, now: dt.d
     )
     unnoted = late_drafts = Listed()
     if clinical and mine is not None:
-        signed = ClinicalNote.objects.filter(
-            appointment=OuterRef("pk"),
-            kind=ClinicalNote.Kind.PROGRESS,
-            signed_at__isnull=False,
-        )
         unnoted = _listed(
-            # A consultation has no client record to write a note in.
-            sessions.filter(outcome=Appointment.Outcome.ATTENDED, client__isnull=False)
-            .filter(~Exists(signed))
+            # A consultation has no client record to write a note in. ``noted_at`` is set when
+            # a progress note for the session is signed (scheduling.attendance.session_noted).
+            sessions.filter(
+                outcome=Appointment.Outcome.ATTENDED, noted_at__isnull=True, client__isnull=False
+            )
             .select_related("client", "appointment_type")
             .order_by("-start")
         )

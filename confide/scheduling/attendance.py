@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
-from confide.clients.models import Client, Person
+from confide.clients.models import Client, ClinicalNote, Person
 from confide.scheduling import guard
 from confide.scheduling.changes import audit_client_change, locked_appointment
 from confide.scheduling.errors import NotChangeable, TimeTaken
@@ -172,3 +173,13 @@ def _why_not(appointment: Appointment, now: dt.datetime) -> str:
     if appointment.status == Status.RESCHEDULED:
         return "This appointment was moved; record what happened at its new time."
     return "This appointment was cancelled before its time."
+
+
+def session_noted(sender: Any, *, note: ClinicalNote, **kwargs: Any) -> None:
+    """Mark the session a signed progress note is for as noted (receiver of ``note_signed``)."""
+    if note.kind != ClinicalNote.Kind.PROGRESS or note.appointment_id is None:
+        return
+    Appointment.objects.filter(pk=note.appointment_id, noted_at__isnull=True).update(
+        noted_at=note.signed_at
+    )
+

@@ -316,6 +316,9 @@ class Appointment(models.Model):
         related_name="+",
         editable=False,
     )
+    # When a signed progress note for this session first existed: Today's "without a signed
+    # note" list reads the sessions where it is empty, one index range at any age of the record.
+    noted_at = models.DateTimeField(null=True, blank=True, editable=False)
     partners_present = models.ManyToManyField(
         "clients.Person",
         blank=True,
@@ -345,6 +348,10 @@ class Appointment(models.Model):
             # SQLite cannot use a partial index for a query whose statuses are parameters.
             models.Index(fields=["clinician", "busy_end"], name="appointment_busy_end"),
             models.Index(fields=["status", "start"], name="appointment_status_start"),
+            # Attended sessions still without a signed note, newest first (Today's to-do list).
+            models.Index(
+                fields=["clinician", "outcome", "noted_at", "start"], name="appointment_unnoted"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -316,3 +316,35 @@ def test_a_cancellation_made_before_the_start_cannot_be_undone(
         appointment=appointment, now=START + dt.timedelta(minutes=1), actor=therapist
     )
     assert corrected.status == Status.CONFIRMED
+
+
+def test_signing_a_progress_note_for_the_session_notes_it_once(
+    sam: Client, therapist: User
+) -> None:
+    from confide.clients.services import NoteDetails, note_create, note_sign
+    from confide.clients.testing import sign_ready
+
+    appointment = _session(sam)
+    later = START + dt.timedelta(hours=1)
+    outcome_record(appointment=appointment, outcome="attended", now=later, actor=therapist)
+
+    def note(kind: str) -> Any:
+        return note_create(
+            client=sam, kind=kind, template="free", sections={"text": "Notes."},
+            author=therapist, request=None,
+            details=NoteDetails(appointment_id=appointment.pk),
+        )  # fmt: skip
+
+    private = note("psychotherapy")
+    note_sign(note=private, actor=therapist, request=None, now=later)
+    draft = note("progress")
+    appointment.refresh_from_db()
+    assert appointment.noted_at is None  # a psychotherapy note or a draft is not the record
+
+    first = later + dt.timedelta(hours=2)
+    note_sign(note=sign_ready(draft), actor=therapist, request=None, now=first)
+    second = note("progress")
+    note_sign(note=sign_ready(second), actor=therapist, request=None, now=first + dt.timedelta(1))
+
+    appointment.refresh_from_db()
+    assert appointment.noted_at == first

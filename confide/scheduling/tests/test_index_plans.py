@@ -86,3 +86,16 @@ def test_the_sessions_a_note_may_be_for_are_read_through_the_clients_own_index(
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "(client_id=?)" in plan
     assert "appointment_status_start" not in plan
+
+
+def test_todays_sessions_without_a_signed_note_are_one_range_of_an_index(demo: None) -> None:
+    clinician = Clinician.objects.get(slug="hannah-brenner")
+    unnoted = Appointment.objects.filter(
+        clinician=clinician,
+        outcome=Appointment.Outcome.ATTENDED,
+        noted_at__isnull=True,
+        client__isnull=False,
+    ).order_by("-start")[:10]
+    plan = unnoted.explain()
+    assert "USING INDEX appointment_unnoted (clinician_id=? AND outcome=? AND noted_at=?)" in plan
+    assert "TEMP B-TREE" not in plan
