@@ -1,4 +1,4 @@
-"""What happens to clinical records, announced to whoever keeps track (scheduling, later billing)."""
+"""What happens to clinical records, announced to whoever keeps track of them (scheduling)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from confide.accounts.sessions import AnyUser as Actor
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
+from confide.clients.events import note_signed
 from confide.clients.models import (
     Client,
     ClinicalNote,
@@ -25,7 +26,6 @@ from confide.clients.models import (
     NoteAmendment,
     Person,
 )
-from confide.clients.events import note_signed
 from confide.clients.reach import Reach
 
 A = AuditEvent.Action

@@ -103,20 +103,25 @@ class Memo:
 memo = Memo(MEMO_SIZE)
 
 
-def content_changed() -> None:
-    """Give the public content a new stamp, inside the caller's transaction.
+def stamp_renew(key: str = STAMP_KEY) -> None:
+    """Give the stamp under ``key`` a new random value (inside the caller's transaction, if any).
 
-    Raises RuntimeError if the stamp cannot be written, so the change itself is not saved
-    with pages showing what it replaced.
+    Raises RuntimeError if the stamp cannot be written, so no page is kept showing what the
+    change replaced.
     """
     token = secrets.token_hex(16)
     # The cache writes by SELECT then INSERT or UPDATE and quietly gives up when another
     # process inserted the key in between; read it back, and write again over that row.
     for _ in range(3):
-        cache.set(STAMP_KEY, token, timeout=None)
-        if cache.get(STAMP_KEY) == token:
+        cache.set(key, token, timeout=None)
+        if cache.get(key) == token:
             return
-    raise RuntimeError("The public pages' stamp could not be written.")
+    raise RuntimeError("A kept pages' stamp could not be written.")
+
+
+def content_changed() -> None:
+    """Give the public content a new stamp, inside the caller's transaction."""
+    stamp_renew(STAMP_KEY)
 
 
 def public_content_models() -> tuple[type[models.Model], ...]:
@@ -156,8 +161,8 @@ def listen(app_config: object) -> None:
     post_migrate.connect(_migrated, sender=app_config, dispatch_uid="confide.practice.migrated")
 
 
-def _stored_stamp() -> str | None:
-    """Return the stamp as the cache table stores it, or None when it has no stamp.
+def _stored_stamps(keys: tuple[str, ...]) -> dict[str, str]:
+    """Return the stamps as the cache table stores them, by key; a key with none is left out.
 
     The stored text changes whenever the token does, so it keys the kept pages as well as the
     token would; reading it with one plain SELECT, undecoded, is half of cache.get()'s work on a
@@ -165,28 +170,41 @@ def _stored_stamp() -> str | None:
     """
     backend = caches["default"]
     if not isinstance(backend, DatabaseCache):
-        value = backend.get(STAMP_KEY)
-        return value if isinstance(value, str) else None
+        values = {key: backend.get(key) for key in keys}
+        return {key: value for key, value in values.items() if isinstance(value, str)}
     db = connections[router.db_for_read(backend.cache_model_class)]
     quote = db.ops.quote_name
     table = quote(settings.CACHES["default"]["LOCATION"])
+    made = {backend.make_key(key): key for key in keys}
+    marks = ", ".join(["%s"] * len(made))
     with db.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('value')} FROM {table} WHERE {quote('cache_key')} = %s",  # noqa: S608
-            [backend.make_key(STAMP_KEY)],
+            f"SELECT {quote('cache_key')}, {quote('value')} FROM {table} "  # noqa: S608
+            f"WHERE {quote('cache_key')} IN ({marks})",
+            list(made),
         )
-        row = cursor.fetchone()
-    return str(row[0]) if row else None
+        rows = cursor.fetchall()
+    return {made[str(cache_key)]: str(value) for cache_key, value in rows}
+
+
+def current_stamps(keys: tuple[str, ...] = (STAMP_KEY,)) -> tuple[str, ...] | None:
+    """Return the stamps under ``keys``, writing any that is missing; None if that failed."""
+    stamps = _stored_stamps(keys)
+    missing = [key for key in keys if key not in stamps]
+    if missing:
+        # Whether this process's add or another's wins, the row read next is the stamp.
+        for key in missing:
+            cache.add(key, secrets.token_hex(16), timeout=None)
+        stamps = _stored_stamps(keys)
+    if any(key not in stamps for key in keys):
+        return None
+    return tuple(stamps[key] for key in keys)
 
 
 def current_stamp() -> str | None:
     """Return the content's stamp, writing one if there is none; None if that failed."""
-    stamp = _stored_stamp()
-    if stamp is None:
-        # Whether this process's add or another's wins, the row read next is the stamp.
-        cache.add(STAMP_KEY, secrets.token_hex(16), timeout=None)
-        stamp = _stored_stamp()
-    return stamp
+    stamps = current_stamps((STAMP_KEY,))
+    return stamps[0] if stamps else None
 
 
 def _next_publication(now: dt.datetime) -> dt.datetime | None:
@@ -211,43 +229,66 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     return set(response.headers) == {"Content-Type"}
 
 
-def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a public page from the kept copy for the current content stamp, or render it.
+View = Callable[..., HttpResponse]
 
-    Only for views whose page depends on the content and the address alone (not on the query
-    string, the visitor or the session).
+
+def kept_pages(
+    *, query: bool = False, also: tuple[str, ...] = (), articles: bool = True
+) -> Callable[[View], View]:
+    """Serve a public page from the copy kept for the current stamps, or render and keep it.
+
+    The page may depend on the public content, its address, and with ``query`` its query
+    string; ``also`` names further stamps it depends on (scheduling's for open times). A page
+    that lists no articles says ``articles=False`` and is not renewed when one is published. A
+    view whose page goes stale with time on its own sets ``request.kept_until``.
     """
+    keys = (STAMP_KEY, *also)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"} or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return view(request, *args, **kwargs)
-        now = timezone.now()
-        stamp = current_stamp()
-        if stamp is None:
-            return view(request, *args, **kwargs)
-        key = (stamp, request.build_absolute_uri(request.path))
-        kept = memo.get(key)
-        if kept is not None and kept.fresh(now):
-            return kept.response(request)
-        # Read before rendering: an article that goes out while the page renders makes the
-        # page stale early, never late.
-        until = _next_publication(now)
-        marker = secrets.token_urlsafe(24)
-        nonce = get_nonce(request)
-        request._csp_nonce = marker  # type: ignore[attr-defined]
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            request._csp_nonce = nonce  # type: ignore[attr-defined]
-        if response.streaming:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if (
+                request.method not in {"GET", "HEAD"}
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
+            ):
+                return view(request, *args, **kwargs)
+            now = timezone.now()
+            stamps = current_stamps(keys)
+            if stamps is None:
+                return view(request, *args, **kwargs)
+            address = request.get_full_path() if query else request.path
+            key = ("/".join(stamps), request.build_absolute_uri(address))
+            kept = memo.get(key)
+            if kept is not None and kept.fresh(now):
+                return kept.response(request)
+            # Read before rendering: an article that goes out while the page renders makes
+            # the page stale early, never late.
+            until = _next_publication(now) if articles else None
+            marker = secrets.token_urlsafe(24)
+            nonce = get_nonce(request)
+            request._csp_nonce = marker  # type: ignore[attr-defined]
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request._csp_nonce = nonce  # type: ignore[attr-defined]
+            if response.streaming:
+                return response
+            own: dt.datetime | None = getattr(request, "kept_until", None)
+            if own is not None:
+                until = own if until is None else min(until, own)
+            body = response.content.decode(response.charset)
+            kept = KeptPage(tuple(body.split(marker)), response["Content-Type"], until)
+            if _keepable(request, response):
+                memo.put(key, kept)
+            if len(kept.parts) > 1:
+                response.content = _nonce(request).join(kept.parts).encode(response.charset)
             return response
-        body = response.content.decode(response.charset)
-        kept = KeptPage(tuple(body.split(marker)), response["Content-Type"], until)
-        if _keepable(request, response):
-            memo.put(key, kept)
-        if len(kept.parts) > 1:
-            response.content = _nonce(request).join(kept.parts).encode(response.charset)
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+shared_page = kept_pages()
+"""For views whose page depends on the content and the address alone (not on the query
+string, the visitor or the session)."""

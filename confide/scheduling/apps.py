@@ -9,6 +9,8 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from confide.clients.events import note_signed
+        from confide.scheduling import open_times
         from confide.scheduling.attendance import session_noted
 
         note_signed.connect(session_noted, dispatch_uid="scheduling_session_noted")
+        open_times.listen()

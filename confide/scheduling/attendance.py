@@ -182,4 +182,3 @@ def session_noted(sender: Any, *, note: ClinicalNote, **kwargs: Any) -> None:
     Appointment.objects.filter(pk=note.appointment_id, noted_at__isnull=True).update(
         noted_at=note.signed_at
     )
-

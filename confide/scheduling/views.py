@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from confide.accounts.ratelimit import Limit, hit
 from confide.practice.models import Clinician, Practice
+from confide.practice.page_cache import kept_pages
 from confide.scheduling.booking import appointment_book
 from confide.scheduling.changes import ChangePolicy, appointment_cancel, appointment_move
 from confide.scheduling.errors import (
@@ -42,6 +43,7 @@ from confide.scheduling.errors import (
 )
 from confide.scheduling.forms import BookingForm, RequestForm
 from confide.scheduling.models import Appointment, AppointmentType, JoinState
+from confide.scheduling.open_times import OPEN_TIMES_STAMP_KEY
 from confide.scheduling.requests import consultation_request_create
 from confide.scheduling.selectors import (
     inside_cancellation_window,
@@ -145,7 +147,12 @@ def book_start(request: HttpRequest) -> HttpResponse:
     )
 
 
+# At most this long a kept slots page is shown without rendering it again.
+KEPT_AT_MOST = dt.timedelta(minutes=5)
+
+
 @require_safe
+@kept_pages(query=True, also=(OPEN_TIMES_STAMP_KEY,), articles=False)
 def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
     """Open times for one week, in the visitor's time zone."""
     appointment_type = _public_type(clinician, kind)
@@ -157,8 +164,17 @@ def slots(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
             "scheduling/choose_format.html",
             {"appointment_type": appointment_type, "zone": zone},
         )
-    shown = slot_week(
-        appointment_type=appointment_type, now=timezone.now(), week=_week(request), zone=zone
+    now = timezone.now()
+    shown = slot_week(appointment_type=appointment_type, now=now, week=_week(request), zone=zone)
+    # A kept copy of this page lasts until its first time comes inside the minimum notice, and
+    # a few minutes at most (the week turns over at midnight, new times open at the horizon).
+    request.kept_until = min(  # type: ignore[attr-defined]
+        [now + KEPT_AT_MOST]
+        + [
+            starts[0] - dt.timedelta(minutes=appointment_type.min_notice_minutes)
+            for _, starts in shown.days
+            if starts
+        ]
     )
     week = shown.week
     details_url = reverse("scheduling:details", args=[clinician, kind])
