@@ -413,6 +413,18 @@ class Day:
     appointments: list[Appointment]
 
 
+# What a day's list never shows, left in the database: a practice's week is hundreds of rows,
+# and each would otherwise carry its clinician's biography and a request's sealed text.
+DAY_LIST_DEFERRED = (
+    "clinician__bio",
+    "clinician__bio_html",
+    "consultation__note_sealed",
+    "consultation__preferred_times_sealed",
+    "consultation__safe_times_sealed",
+    "consultation__close_reason_sealed",
+)
+
+
 def appointments_by_day(
     appointments: QuerySet[Appointment], *, first: dt.date, days: int, tz: ZoneInfo
 ) -> list[Day]:
@@ -423,6 +435,7 @@ def appointments_by_day(
         appointments.filter(start__gte=start, start__lt=end)
         .filter(SHOWN_IN_DAYS)
         .select_related("appointment_type", "client", "consultation", "clinician")
+        .defer(*DAY_LIST_DEFERRED)
         .order_by("start")
     )
     by_date: dict[dt.date, list[Appointment]] = {}
