@@ -71,7 +71,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "drafts": drafts,
         "clinical": clinical,
         "todo": todo,
+        # Today's list says what happened and holds each session's room or numbers; the
+        # calendar's list does not look for either.
         "record_outcomes": True,
+        "session_tools": True,
         "show_clinician": several and mine is None,
         "show_request_clinician": several,
         "backups": backups,
