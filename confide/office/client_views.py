@@ -529,7 +529,8 @@ def practice_audit(request: HttpRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_name=actor)
     verification = AuditVerification.objects.order_by("-at", "-pk").first()
-    paged = page_of(request, events, per_page=100)
+    # Every event of the practice's years: not counted on each visit.
+    paged = page_of(request, events, per_page=100, counted=False)
     context = {
         "events": paged.items,
         "paged": paged,

@@ -29,6 +29,7 @@ from confide.office.forms_schedule import (
     MoveForm,
     RoomForm,
 )
+from confide.office.navigation import day_links_add
 from confide.office.paging import page_of
 from confide.practice.models import Clinician, Practice
 from confide.scheduling.access import appointment_for, request_for
@@ -92,6 +93,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         appointments = appointments.filter(clinician=chosen)
 
+    shown = appointments_by_day(appointments, first=first, days=days, tz=tz)
+    day_links_add(shown)
+
     def link(to: dt.date, as_view: str = view) -> str:
         query = {"date": to.isoformat(), "view": as_view}
         if chosen is not None:
@@ -103,7 +107,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": title,
         "view": view,
-        "days": appointments_by_day(appointments, first=first, days=days, tz=tz),
+        "days": shown,
         "zone_label": zone_label(tz),
         "display_tz": tz,
         "today": today,

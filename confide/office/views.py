@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from confide.accounts.access import Role, clinical_access, clinician_scope, office_view, role_of
 from confide.clients.models import ClinicalNote, ConsultationRequest
+from confide.office.navigation import day_links_add
 from confide.office.room_views import session_tools_add
 from confide.office.todo import todo_for
 from confide.operations.status import backup_status
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         sessions.prefetch_related("client__people"), first=today, days=2, tz=tz
     )
     session_tools_add([*days[0].appointments, *days[1].appointments], now=now)
+    day_links_add(days)
     for appointment in days[0].appointments:
         appointment.can_record = outcome_changeable(appointment, now)  # type: ignore[attr-defined]
     new_requests = (

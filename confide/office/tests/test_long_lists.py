@@ -230,6 +230,29 @@ def test_the_audit_log_pages_by_a_hundred_and_keeps_the_person_chosen(
     assert '<nav class="pager" aria-label="Pages of audit events">' in own
 
 
+def test_the_practices_audit_log_is_not_counted_on_each_visit(
+    signed_in: SignedIn, owner: User, demo: None
+) -> None:
+    client = client_of(demo_clinician())
+    for _ in range(130):
+        audit_record(
+            request=None, actor=owner, action="view", target_type="client",
+            target_uid=client.uid, client_uid=client.uid, summary="opened record",
+        )  # fmt: skip
+    http = signed_in(owner)
+
+    with CaptureQueriesContext(connection) as queries:
+        second = http.get("/office/audit/?actor=owner&page=2").content.decode()
+
+    assert not [q for q in queries if "COUNT(" in q["sql"] and "audit_auditevent" in q["sql"]]
+    assert '<p class="pager__where">Page 2</p>' in second
+    assert 'href="?actor=owner&amp;page=1" rel="prev"' in second
+    assert 'rel="next"' not in second
+    beyond = http.get("/office/audit/?actor=owner&page=9").content.decode()
+    assert beyond.count("opened record") == 100  # past the end: the first page
+    assert http.get("/office/audit/?actor=owner&page=x").status_code == 200
+
+
 # -- Queries that do not grow with the records ---------------------------------------------------
 
 
