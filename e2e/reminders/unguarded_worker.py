@@ -12,8 +12,10 @@ import os
 import sys
 import time
 
-# Long enough for the other worker to read the same rows before this one marks them.
-DELAY = 0.2
+# Long enough for the other worker to read the same rows before this one marks them, even when
+# it is a moment late (a sweep, a slow round trip on a busy machine): its next read comes within
+# a poll interval (0.05 s in the test) of finishing whatever held it.
+DELAY = 1.0
 
 
 def main() -> None:
