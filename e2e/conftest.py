@@ -104,3 +104,22 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
     )
     return list(result)
+
+
+def office_sign_in(page: Page, *, username: str, password: str, code_offset: int = 0) -> None:
+    """Fill in the office's sign-in pages the browser is on: the password, then the second factor.
+
+    The code is the one the user's authenticator app shows ``code_offset`` periods from now (a
+    second sign-in within one period takes the next one, with the tolerance set to allow it).
+    """
+    from django.contrib.auth.models import User
+
+    from confide.accounts.testing import totp_code
+
+    user = User.objects.get(username=username)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/2fa/authenticate/**")
+    page.get_by_label("Code").fill(totp_code(user, offset=code_offset))
+    page.get_by_role("button", name="Sign in").click()

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from confide.accounts.testing import totp_code
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
 from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
-from e2e.conftest import Visit
+from e2e.conftest import Visit, office_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,13 +35,7 @@ def site(live_server: LiveServer, settings: Settings) -> str:
 
 def _sign_in(page: Page, *, code_offset: int = 0) -> None:
     """Fill in the sign-in form the page shows, password then second factor."""
-    user = User.objects.get(username="therapist")
-    page.get_by_label("Username").fill("therapist")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/2fa/authenticate/**")
-    page.get_by_label("Code").fill(totp_code(user, offset=code_offset))
-    page.get_by_role("button", name="Sign in").click()
+    office_sign_in(page, username="therapist", password=PASSWORD, code_offset=code_offset)
 
 
 def _new_note_page(page: Page, site: str) -> Client:

@@ -7,19 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Browser, Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from confide.accounts.sessions import AUTH_RECORDS_KEY
-from confide.accounts.testing import totp_code
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
 from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
-from e2e.conftest import AXE, axe_violations
+from e2e.conftest import AXE, axe_violations, office_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,12 +72,7 @@ def test_a_note_written_past_the_window_is_saved_after_the_password(
     try:
         site = live_server.url
         page.goto(site + "/office/")
-        page.get_by_label("Username").fill("therapist")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/2fa/authenticate/")
-        page.get_by_label("Code").fill(totp_code(User.objects.get(username="therapist")))
-        page.get_by_role("button", name="Sign in").click()
+        office_sign_in(page, username="therapist", password=PASSWORD)
         page.wait_for_url(f"{site}/office/")
 
         page.goto(f"{site}/office/clients/{client.uid}/notes/new/?kind=psychotherapy&template=free")

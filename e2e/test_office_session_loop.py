@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from confide.accounts.testing import totp_code
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote
 from confide.clients.services import PersonDetails
 from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
-from e2e.conftest import axe_violations
+from e2e.conftest import axe_violations, office_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,14 +30,8 @@ def site(live_server: LiveServer) -> str:
 
 
 def _sign_in(page: Page, site: str) -> None:
-    user = User.objects.get(username="therapist")
     page.goto(site + "/office/")
-    page.get_by_label("Username").fill("therapist")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/2fa/authenticate/")
-    page.get_by_label("Code").fill(totp_code(user))
-    page.get_by_role("button", name="Sign in").click()
+    office_sign_in(page, username="therapist", password=PASSWORD)
     page.wait_for_url(f"{site}/office/")
 
 
