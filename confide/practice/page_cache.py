@@ -201,12 +201,6 @@ def current_stamps(keys: tuple[str, ...] = (STAMP_KEY,)) -> tuple[str, ...] | No
     return tuple(stamps[key] for key in keys)
 
 
-def current_stamp() -> str | None:
-    """Return the content's stamp, writing one if there is none; None if that failed."""
-    stamps = current_stamps((STAMP_KEY,))
-    return stamps[0] if stamps else None
-
-
 def _next_publication(now: dt.datetime) -> dt.datetime | None:
     return (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)

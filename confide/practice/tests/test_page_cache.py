@@ -323,7 +323,7 @@ def test_a_signed_in_user_gets_a_page_rendered_for_them_and_never_kept(
     staff = signed_in(owner)
     content_changed()
     for _ in range(2):
-        with mock.patch.object(page_cache, "current_stamp") as stamp:
+        with mock.patch.object(page_cache, "current_stamps") as stamp:
             assert not _kept(staff, "/")
         stamp.assert_not_called()
     # Nothing was kept from the pages rendered for staff: the first visitor renders it.
