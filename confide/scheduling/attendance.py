@@ -88,16 +88,7 @@ def _record(
     request: HttpRequest | None,
 ) -> Appointment:
     previous = locked.outcome
-    status = STATUS_OF[outcome]
-    fields = ["outcome", "outcome_at", "outcome_by", "status", "updated_at"]
-    if status != locked.status:
-        # Calendar apps drop a cancelled entry and bring a revived one back by its sequence.
-        locked.ical_sequence += 1
-        fields.append("ical_sequence")
-    locked.outcome = outcome
-    locked.outcome_at = now
-    locked.outcome_by_id = getattr(actor, "pk", None)
-    locked.status = status
+    fields = locked.outcome_set(outcome, status=STATUS_OF[outcome], at=now, by=actor)
     locked.save(update_fields=fields)
     _partners_set(locked, outcome, present)
     appointment_changed_send(appointment=locked, event=Event.OUTCOME, actor=actor)
@@ -140,14 +131,7 @@ def outcome_undo(
             if not locked.outcome or locked.start > now:
                 raise NotChangeable("There is no outcome to take back.")
             previous = Outcome(locked.outcome)
-            fields = ["outcome", "outcome_at", "outcome_by", "status", "updated_at"]
-            if locked.status != Status.CONFIRMED:
-                locked.ical_sequence += 1
-                fields.append("ical_sequence")
-            locked.outcome = ""
-            locked.outcome_at = None
-            locked.outcome_by = None
-            locked.status = Status.CONFIRMED
+            fields = locked.outcome_set("", status=Status.CONFIRMED, at=None, by=None)
             locked.save(update_fields=fields)
             locked.partners_present.clear()
             appointment_changed_send(appointment=locked, event=Event.OUTCOME, actor=actor)

@@ -175,14 +175,8 @@ def appointment_cancel(
             _check_changeable_online(locked, now)
         elif not locked.is_active:
             raise NotChangeable("This appointment is no longer active.")
-        locked.status = Appointment.Status.CANCELLED
-        locked.ical_sequence += 1
-        fields = ["status", "ical_sequence", "updated_at"]
-        if by is not None:
-            locked.outcome = cancellation_outcome(appointment=locked, by=by, now=now)
-            locked.outcome_at = now
-            locked.outcome_by_id = getattr(actor, "pk", None)
-            fields += ["outcome", "outcome_at", "outcome_by"]
+        outcome = cancellation_outcome(appointment=locked, by=by, now=now) if by else ""
+        fields = locked.outcome_set(outcome, status=Appointment.Status.CANCELLED, at=now, by=actor)
         locked.save(update_fields=fields)
         appointment_changed_send(appointment=locked, event=Event.CANCELLED, actor=actor)
         audit_client_change(

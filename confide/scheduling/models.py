@@ -381,6 +381,24 @@ class Appointment(models.Model):
         self.busy_end = self.end + dt.timedelta(minutes=kind.buffer_after_minutes)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def outcome_set(
+        self, outcome: str, *, status: str, at: dt.datetime | None, by: object
+    ) -> list[str]:
+        """Set what happened (or with "" nothing), who said so and when, and the status with it.
+
+        A change of status moves the calendar entry's sequence on, so calendar apps drop a
+        cancelled entry and bring a revived one back. Returns the fields to save.
+        """
+        fields = ["outcome", "outcome_at", "outcome_by", "status", "updated_at"]
+        if status != self.status:
+            self.ical_sequence += 1
+            fields.append("ical_sequence")
+        self.outcome = outcome
+        self.outcome_at = at if outcome else None
+        self.outcome_by_id = getattr(by, "pk", None) if outcome else None
+        self.status = status
+        return fields
+
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
