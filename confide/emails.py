@@ -36,13 +36,19 @@ def _tidy(text: str) -> str:
 
 
 def render_email(
-    name: str, context: Mapping[str, Any], *, to: str, message_id: str = ""
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    to: str,
+    message_id: str = "",
+    folder: str = TEMPLATE_DIR,
 ) -> EmailMultiAlternatives:
     """Render templates ``<name>-subject.txt``, ``-body.txt`` and ``-body.html`` into one email.
 
     ``message_id`` fixes the Message-ID header, so that a copy sent again is recognisably the same.
+    ``folder`` is where the templates are: another app's emails keep their own.
     """
-    prefix = f"{TEMPLATE_DIR}/{name}"
+    prefix = f"{folder}/{name}"
     # A subject must be one line; templates may wrap it for readability.
     subject = " ".join(render_text(f"{prefix}-subject.txt", context).split())
     text = _tidy(render_text(f"{prefix}-body.txt", context))

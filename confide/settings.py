@@ -88,9 +88,16 @@ INSTALLED_APPS = [
     "confide.practice",
     "confide.clients",
     "confide.scheduling",
+    "confide.billing",
+    "confide.intake",
+    "confide.messaging",
+    "confide.measures",
+    "confide.plans",
     "confide.notifications",
     "confide.accounts",
     "confide.office",
+    "confide.portal",
+    "confide.records",
     "confide.audit",
     "confide.operations",
     # /metrics for Prometheus, behind METRICS_TOKEN (docs/production.md, "Metrics").
@@ -281,6 +288,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 10 * 60 * 60
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 15 * 60)
 STAFF_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
+# The client portal's idle limit (confide/portal/access.py): the office's unless set.
+PORTAL_SESSION_IDLE_SECONDS = env_int("PORTAL_SESSION_IDLE_SECONDS", STAFF_SESSION_IDLE_SECONDS)
 
 # Staff sign-in (django-allauth) at /office/account/; django-axes checks every password first.
 AUTHENTICATION_BACKENDS = [
@@ -310,6 +319,11 @@ MFA_ADAPTER = "confide.accounts.adapters.StaffMFAAdapter"
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Confide office")
 # One step either side for clocks that drift; each code is still accepted only once.
 MFA_TOTP_TOLERANCE = 1
+# Say when a right code was already used, instead of "Incorrect code".
+MFA_FORMS = {
+    "authenticate": "confide.accounts.mfa_forms.StaffAuthenticateForm",
+    "reauthenticate": "confide.accounts.mfa_forms.StaffReauthenticateForm",
+}
 MFA_RECOVERY_CODE_COUNT = 10
 # Passkeys need HTTPS, except on this machine while developing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
@@ -402,6 +416,9 @@ BACKUP_RECIPIENT = env_str("BACKUP_RECIPIENT")
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 5)
+
+# The searchable ICD-10-CM codes, written once per package version (confide/billing/icd10.py).
+ICD10_INDEX_DIR = Path(env_str("ICD10_INDEX_DIR", str(VAR_DIR / "cache")))
 
 # Error reports show no form field, local variable or query string (clinical text may be in any).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "confide.reporting.ClinicalTextReporterFilter"

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from confide.health.views import healthz, readyz
+from confide.measures.views import link_answer
 from confide.metrics.views import metrics
 from confide.practice.sitemaps import SITEMAPS
 from confide.practice.views import robots_txt
@@ -16,6 +17,9 @@ urlpatterns = [
     path("office/account/", include("allauth.urls")),
     path("office/admin/", admin.site.urls),
     path("office/", include("confide.office.urls")),
+    path("portal/", include("confide.portal.urls")),
+    # A one-time link to answer a measure without a portal account; the token is the only key.
+    path("questions/<str:token>/", link_answer, name="measure_link"),
     # For load balancers and service managers; docs/production.md, "Health checks".
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

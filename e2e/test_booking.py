@@ -39,6 +39,8 @@ def _audit(page: Page) -> None:
 def _fill_details(page: Page) -> None:
     page.get_by_label("What should we call you?").fill("Robin")
     page.get_by_label("Email", exact=True).fill("robin@example.org")
+    # The journeys below book by phone, which needs a number to call.
+    page.get_by_label("Phone").fill("(212) 555-0123")
     page.get_by_label("Email me").check()
     page.get_by_label("Anything you'd like me to know? (optional)").fill("Evenings are easier.")
 

@@ -123,7 +123,7 @@ def test_the_calendar_and_booking_pages_pass_axe(site: str, office: tuple[Page, 
 
     page.goto(site + "/office/calendar/?date=2027-03-16&view=week")
     expect(page.get_by_role("heading", name="Week of March 15, 2027")).to_be_visible()
-    expect(page.locator(".appt")).to_contain_text("10:00 AM")
+    expect(page.locator(".tg__appt")).to_contain_text("10:00 AM")
     _audit(page)
 
     page.goto(site + "/office/calendar/?date=2027-02-30")

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -16,7 +15,7 @@ from confide.clients.services import PersonDetails
 from confide.demo.loading import demo_load
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
-from e2e.conftest import axe_violations, office_sign_in
+from e2e.conftest import axe_violations, begun_today, office_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +49,7 @@ def test_record_attendance_then_write_and_sign_the_sessions_note(
         request=None,
     )
     kind = AppointmentType.objects.get(clinician=clinician, slug="individual")
-    start = timezone.now() - dt.timedelta(minutes=5)
+    start = begun_today(clinician.time_zone, length=kind.duration, ago=dt.timedelta(minutes=5))
     session = Appointment(
         clinician=clinician, appointment_type=kind, format="video", start=start,
         end=start + kind.duration, client=couple,

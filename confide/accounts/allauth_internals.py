@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
+    validate_totp_code,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "get_ip",
     "hotp_value",
     "record_authentication",
+    "validate_totp_code",
 ]

@@ -45,9 +45,17 @@ RETURNING count
 
 def hit(limit: Limit, request: HttpRequest, *, now: float | None = None) -> bool:
     """Count one use and return True while the address is within its limit."""
+    return hit_for(limit, client_address(request), now=now)
+
+
+def hit_for(limit: Limit, subject: str, *, now: float | None = None) -> bool:
+    """Count one use by ``subject`` (an address typed in a form, say); True while within limit.
+
+    The subject is kept only as a keyed hash, like a client address.
+    """
     moment = time.time() if now is None else now
     window = int(moment // limit.seconds)
-    key = _key(limit, client_address(request), window)
+    key = _key(limit, subject, window)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [key, window * limit.seconds])
         (count,) = cursor.fetchone()

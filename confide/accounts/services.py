@@ -225,6 +225,89 @@ def staff_reactivate(
             _audit(request=request, actor=actor, user=user, summary="Reactivated the account")
 
 
+def _choose_password_url(user: User) -> str:
+    """Return allauth's one-use link for the person to choose a password (a reset link)."""
+    from confide.emails import site_url
+
+    token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
+    )
+    return site_url(path)
+
+
+def staff_invite(
+    *,
+    request: HttpRequest | None,
+    actor: AbstractBaseUser | AnonymousUser,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: StaffProfile.Role,
+    clinician: Clinician | None,
+) -> User:
+    """Make a staff account without a password and email the person a link to choose one.
+
+    The account commits first and the email follows, so no mail server holds a transaction
+    open; if the email fails, StaffAdminError says so and the owner can send a new link. The
+    second factor is set up at the first sign-in, before anything else opens.
+    """
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    _owner_check(actor=actor, user=user)
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save()
+        staff_role_assign(user=user, role=role, clinician=clinician)
+        _audit(
+            request=request,
+            actor=actor,
+            user=user,
+            summary=f"Invited as {StaffProfile.Role(role).label.lower()}",
+        )
+    days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
+    sent = _staff_notice_send(
+        user=user,
+        name="staff-invite",
+        context={
+            "set_password_url": _choose_password_url(user),
+            "days": days,
+            "username": username,
+            "role": StaffProfile.Role(role).label.lower(),
+        },
+    )
+    if not sent:
+        raise StaffAdminError(
+            f"The account {username} was made, but the invitation could not be emailed. "
+            "Send a new link from the staff list once mail works again."
+        )
+    return user
+
+
+def staff_role_change(
+    *,
+    request: HttpRequest | None,
+    actor: AbstractBaseUser | AnonymousUser,
+    user: User,
+    role: StaffProfile.Role,
+    clinician: Clinician | None,
+) -> StaffProfile:
+    """Give a staff member another role (or clinician link), with the admin rights it brings."""
+    _owner_check(actor=actor, user=user)
+    role = StaffProfile.Role(role)
+    with transaction.atomic():
+        profile = staff_role_assign(user=user, role=role, clinician=clinician)
+        linked = f", linked to {clinician.name}" if clinician is not None else ""
+        _audit(
+            request=request,
+            actor=actor,
+            user=user,
+            summary=f"Changed the role to {role.label.lower()}{linked}",
+        )
+    return profile
+
+
 # The values allauth passes through the MFA adapter's encrypt() hook, per kind of authenticator.
 MFA_SECRET_FIELDS = {
     Authenticator.Type.TOTP: ("secret",),

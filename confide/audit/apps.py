@@ -14,3 +14,7 @@ class AuditConfig(AppConfig):
         from confide.keys.ring import witnesses_register
 
         witnesses_register(chained_events)
+
+        from confide.audit.receivers import listen
+
+        listen()

@@ -80,7 +80,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField(max_length=150, help_text="Kept if the account is removed.")
-    action = models.CharField(max_length=12, choices=Action)
+    action = models.CharField(max_length=20, choices=Action)
     target_type = models.CharField(max_length=40, help_text="For example: client, note.")
     target_uid = models.UUIDField()
     client_uid = models.UUIDField(null=True, db_index=True)

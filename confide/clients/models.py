@@ -15,9 +15,7 @@ from django.urls import reverse
 from confide.accounts.access import visible
 from confide.accounts.sessions import AnyUser
 from confide.clients.reach import Reach
-from confide.clients.sealed import sealed_text
-from confide.keys.ring import keyring
-from confide.lib.crypto import open_sealed_bytes, seal_bytes
+from confide.clients.sealed import sealed_bytes, sealed_text
 from confide.practice.models import Clinician, validate_phone, validate_time_zone
 
 
@@ -32,6 +30,12 @@ class ContactWishes(models.Model):
     voicemail_ok = models.BooleanField("a voicemail is OK", default=False)
     may_name_practice = models.BooleanField("the practice may be named when calling", default=False)
     safe_times_sealed = models.TextField(blank=True, editable=False)
+    # Read by reminders without opening anything sealed; the note beside them stays sealed.
+    safe_days = models.CharField(
+        "safe days", max_length=7, blank=True, help_text="Weekdays, 0 Monday to 6 Sunday."
+    )
+    safe_from = models.TimeField("safe from", null=True, blank=True)
+    safe_until = models.TimeField("safe until", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -59,6 +63,9 @@ class ContactWishes(models.Model):
             voicemail_ok=self.voicemail_ok,
             may_name_practice=self.may_name_practice,
             safe_times=self.safe_times if with_safe_times else "",
+            safe_days=self.safe_days,
+            safe_from=self.safe_from,
+            safe_until=self.safe_until,
             time_zone=self.time_zone,
         )
 
@@ -456,13 +463,4 @@ class Document(models.Model):
         )
         return stem[:80] + self.ALLOWED_TYPES.get(self.content_type, "")
 
-    @property
-    def data(self) -> bytes:
-        return open_sealed_bytes(self.data_sealed, context=self._context(), keyring=keyring())
-
-    @data.setter
-    def data(self, value: bytes) -> None:
-        self.data_sealed = seal_bytes(value, context=self._context(), keyring=keyring())
-
-    def _context(self) -> str:
-        return f"{self._meta.label_lower}:{self.uid}:data"
+    data: bytes = sealed_bytes("data_sealed", "data")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from confide.lib.reminder_times import SafeHours
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,7 +27,19 @@ class Reach:
     voicemail_ok: bool = False
     may_name_practice: bool = False
     safe_times: str = ""
+    # The days ("0" Monday to "6" Sunday, none for any day) and hours they said are safe.
+    safe_days: str = ""
+    safe_from: dt.time | None = None
+    safe_until: dt.time | None = None
     time_zone: str = ""
+
+    def safe_hours(self) -> SafeHours:
+        """Return the days and hours contact is safe, which every message honours."""
+        return SafeHours(
+            days=frozenset(int(d) for d in self.safe_days if d.isdigit()),
+            start=self.safe_from,
+            end=self.safe_until,
+        )
 
     def channels(self) -> list[str]:
         """Return how reminders may reach this person: email when they gave an address, text
@@ -44,6 +61,16 @@ class Reach:
             notes.append(
                 "may name the practice" if self.may_name_practice else "don't name the practice"
             )
+        if self.safe_days:
+            notes.append("safe days: " + ", ".join(WEEKDAYS[int(d)] for d in self.safe_days))
+        if self.safe_from or self.safe_until:
+            hours = [f"from {_clock(self.safe_from)}" if self.safe_from else ""]
+            hours.append(f"until {_clock(self.safe_until)}" if self.safe_until else "")
+            notes.append("safe hours: " + " ".join(h for h in hours if h))
         if self.safe_times:
             notes.append(f"safe times: {self.safe_times}")
         return notes
+
+
+def _clock(time: dt.time) -> str:
+    return f"{time.hour % 12 or 12}:{time.minute:02d} {'PM' if time.hour >= 12 else 'AM'}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 
 from confide.keys.ring import keyring
-from confide.lib.crypto import open_sealed, seal
+from confide.lib.crypto import open_sealed, open_sealed_bytes, seal, seal_bytes
 
 
 class SealedText(property):
@@ -56,6 +56,24 @@ def sealed_text(column: str, label: str, binding: Callable[[Any], str] | None = 
     return SealedText(column, label, binding)
 
 
+class SealedBytes(SealedText):
+    """A property that stores bytes (a file, a frozen PDF) sealed in a column, bound like text."""
+
+    def _get(self, instance: models.Model) -> bytes:  # type: ignore[override]
+        return open_sealed_bytes(
+            getattr(instance, self.column), context=self.context(instance), keyring=keyring()
+        )
+
+    def _set(self, instance: models.Model, value: bytes) -> None:  # type: ignore[override]
+        sealed = seal_bytes(value, context=self.context(instance), keyring=keyring())
+        setattr(instance, self.column, sealed)
+
+
+def sealed_bytes(column: str, label: str, binding: Callable[[Any], str] | None = None) -> Any:
+    """Return a property that stores bytes sealed in ``column``, bound to the row's ``uid``."""
+    return SealedBytes(column, label, binding)
+
+
 def sealed_attributes(model: type[models.Model]) -> list[SealedText]:
     """Return every sealed text attribute of a model, inherited ones included."""
     found: dict[str, SealedText] = {}
@@ -76,10 +94,21 @@ class SealedColumn:
     legacy: Callable[[Any], str] | None = None
 
 
-def sealed_columns(candidates: Iterable[type[models.Model]]) -> list[SealedColumn]:
-    """Return every sealed column of these models, and the documents' sealed data."""
-    from confide.clients.models import Document  # the models module imports this one
+# Columns sealed with a context of their own making, registered by the module that owns them.
+_registered: list[SealedColumn] = []
 
+
+def sealed_column_register(
+    model: type[models.Model], column: str, context: Callable[[Any], str]
+) -> None:
+    """Make a column sealed without ``sealed_text`` known to reseal and the key checks."""
+    if not any(c.model is model and c.column == column for c in _registered):
+        _registered.append(SealedColumn(model, column, context))
+
+
+def sealed_columns(candidates: Iterable[type[models.Model]]) -> list[SealedColumn]:
+    """Return every sealed column of these models: text, bytes and registered columns."""
+    candidates = list(candidates)
     found = [
         SealedColumn(
             model,
@@ -90,5 +119,5 @@ def sealed_columns(candidates: Iterable[type[models.Model]]) -> list[SealedColum
         for model in candidates
         for attribute in sealed_attributes(model)
     ]
-    found.append(SealedColumn(Document, "data_sealed", Document._context))
+    found += [c for c in _registered if c.model in candidates]
     return found

@@ -6,11 +6,13 @@ belong to the views that call these; the functions assume the actor may do what 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from confide.clients.models import (
     Person,
 )
 from confide.clients.reach import Reach
+from confide.lib.crypto import DecryptionError
+from confide.practice.models import Practice
 
 A = AuditEvent.Action
 
@@ -423,6 +427,63 @@ def _contact(note: ClinicalNote) -> dict[str, Any] | None:
     }
 
 
+def _opened_or_none(record: Any, name: str) -> str | None:
+    """Return a sealed text of a record, or None when it does not open."""
+    try:
+        return str(getattr(record, name))
+    except DecryptionError:
+        return None
+
+
+def _request_export(consultation: ConsultationRequest | None) -> dict[str, Any] | None:
+    """Return the consultation request a client came from, in their own words, as plain data."""
+    if consultation is None:
+        return None
+    return {
+        "id": str(consultation.uid),
+        "sent": consultation.created_at.isoformat(),
+        "name": consultation.name,
+        "for_couple": consultation.for_couple,
+        "partner_name": consultation.partner_name,
+        "email": consultation.email,
+        "phone": consultation.phone,
+        "may_call": consultation.may_call,
+        "may_text": consultation.may_text,
+        "may_email": consultation.may_email,
+        "voicemail_ok": consultation.voicemail_ok,
+        "may_name_practice": consultation.may_name_practice,
+        "safe_times": _opened_or_none(consultation, "safe_times"),
+        "time_zone": consultation.time_zone,
+        "status": consultation.status,
+        "flagged_for_crisis_language": consultation.needs_attention,
+        "their_words": _opened_or_none(consultation, "note"),
+        "preferred_times": _opened_or_none(consultation, "preferred_times"),
+    }
+
+
+def _documents_export(documents: list[Document], *, with_data: bool) -> list[dict[str, Any]]:
+    """Return the documents as plain data, each file's bytes in base64 when ``with_data``."""
+    exported = []
+    for document in documents:
+        entry: dict[str, Any] = {
+            "id": str(document.uid),
+            "title": document.title,
+            "content_type": document.content_type,
+            "size": document.size,
+            "uploaded": document.uploaded_at.isoformat(),
+            "filename": document.filename(),
+        }
+        if with_data:
+            try:
+                entry["data_base64"] = base64.b64encode(document.data).decode("ascii")
+            except DecryptionError:
+                # Listed all the same, so that nobody takes the export for the whole record.
+                entry["data_base64"] = None
+                entry["error"] = "could not be opened"
+        exported.append(entry)
+    return exported
+
+
 def client_export(
     *,
     client: Client,
@@ -430,25 +491,77 @@ def client_export(
     include_psychotherapy_notes: bool,
     actor: Actor,
     request: HttpRequest | None,
+    now: dt.datetime,
+    with_document_data: bool = True,
+    signed_papers: list[dict[str, Any]] | None = None,
+    messages: list[dict[str, Any]] | None = None,
+    measures: list[dict[str, Any]] | None = None,
+    plans: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return the client's record as plain data, for a download and a printout.
 
     ``appointments`` are the client's appointments as plain data; scheduling, which builds on
-    clients, lists them (``scheduling.selectors.appointments_for_export``).
+    clients, lists them (``scheduling.selectors.appointments_for_export``), as intake lists the
+    signed paperwork (``signed_papers``), messaging the secure messages (``messages``),
+    measures the answered measures (``measures``) and plans the signed treatment plans
+    (``plans``). Documents come whole (base64) unless
+    ``with_document_data`` is False, as for a printout, which only lists them.
     """
     # Only notes the actor may read, so psychotherapy notes only the exporting author's own;
     # and those leave only when asked for.
+    notes = ClinicalNote.objects.visible_to(actor).filter(client=client)
+    if not include_psychotherapy_notes:
+        notes = notes.exclude(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
+    data = client_record_data(
+        client=client,
+        people=list(client.people.all()),
+        notes=notes,
+        documents=Document.objects.visible_to(actor).filter(client=client),
+        appointments=appointments,
+        signed_papers=signed_papers or [],
+        messages=messages or [],
+        measures=measures or [],
+        plans=plans or [],
+        consultation=client.consultation,
+        psychotherapy_notes_included=include_psychotherapy_notes,
+        now=now,
+        with_document_data=with_document_data,
+    )
+    summary = "export" + (" with psychotherapy notes" if include_psychotherapy_notes else "")
+    _log(request, actor, A.EXPORT, client, client, summary)
+    return data
+
+
+def client_record_data(
+    *,
+    client: Client,
+    people: list[Person],
+    notes: QuerySet[ClinicalNote],
+    documents: QuerySet[Document],
+    appointments: list[dict[str, Any]],
+    signed_papers: list[dict[str, Any]],
+    consultation: ConsultationRequest | None,
+    psychotherapy_notes_included: bool,
+    now: dt.datetime,
+    with_document_data: bool,
+    messages: list[dict[str, Any]] | None = None,
+    measures: list[dict[str, Any]] | None = None,
+    plans: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Return the chosen parts of a client's record as plain data; records nothing.
+
+    Every door that exports a record (the office's, and a person's own download in the portal)
+    chooses what goes in and audits it; the shape of the data is this one.
+    """
     notes = (
-        ClinicalNote.objects.visible_to(actor)
-        .filter(client=client)
+        notes
         # Each note's text is bound to its client's uid: read the client with it, not once a note.
         .select_related("client")
         .prefetch_related("amendments", "people_present")
         .order_by("created_at")
     )
-    if not include_psychotherapy_notes:
-        notes = notes.exclude(kind=ClinicalNote.Kind.PSYCHOTHERAPY)
-    data = {
+    practice = Practice.load()
+    return {
         "client": {
             "id": str(client.uid),
             "kind": client.kind,
@@ -476,7 +589,7 @@ def client_export(
                     "emergency_phone",
                 )
             }
-            for p in client.people.all()
+            for p in people
         ],
         "appointments": appointments,
         "notes": [
@@ -487,6 +600,15 @@ def client_export(
                 "written": n.created_at.isoformat(),
                 "signed": n.signed_at.isoformat() if n.signed_at else None,
                 "signed_by": _signature(n),
+                "signer": (
+                    {
+                        "name": n.signer_name,
+                        "credentials": n.signer_credentials,
+                        "license": n.signer_license,
+                    }
+                    if n.signed_at
+                    else None
+                ),
                 "contact": _contact(n),
                 "sections": [
                     {"label": label, "text": text} for label, text in n.labelled_sections()
@@ -498,11 +620,18 @@ def client_export(
             }
             for n in notes
         ],
-        "psychotherapy_notes_included": include_psychotherapy_notes,
+        "psychotherapy_notes_included": psychotherapy_notes_included,
+        "documents": _documents_export(
+            list(documents.order_by("uploaded_at", "pk")), with_data=with_document_data
+        ),
+        "signed_paperwork": signed_papers,
+        "messages": messages or [],
+        "measures": measures or [],
+        "treatment_plans": plans or [],
+        "request": _request_export(consultation),
+        "practice": {"name": practice.name, "address": practice.address_lines()},
+        "exported": now.isoformat(),
     }
-    summary = "export" + (" with psychotherapy notes" if include_psychotherapy_notes else "")
-    _log(request, actor, A.EXPORT, client, client, summary)
-    return data
 
 
 def retention_ends(client: Client, *, years: int) -> dt.datetime | None:

@@ -14,7 +14,11 @@ from django.utils import timezone
 from confide.accounts.allauth_internals import TOTP, RecoveryCodes
 from confide.accounts.models import StaffProfile
 from confide.accounts.services import staff_role_assign
+from confide.billing.demo import billing_demo_load
 from confide.clients.demo import clients_demo_load
+from confide.intake.demo import intake_demo_load
+from confide.messaging.demo import messaging_demo_load
+from confide.plans.demo import plans_demo_load
 from confide.practice.demo import DEMO_TOTP_SECRET, DEMO_USERNAME, practice_demo_load
 from confide.practice.models import Clinician
 from confide.scheduling.demo import scheduling_demo_load, sessions_demo_load
@@ -40,6 +44,7 @@ def demo_load(*, password: str | None = None, totp_secret: str | None = None) ->
     with transaction.atomic():
         result.created, clinician = practice_demo_load()
         result.created += scheduling_demo_load(clinician=clinician)
+        result.created += intake_demo_load()
         result.created += _therapist_load(
             clinician=clinician, result=result, password=password, totp_secret=totp_secret
         )
@@ -78,14 +83,18 @@ def _therapist_load(
 
 
 def office_demo_load(*, now: dt.datetime | None = None) -> int:
-    """Add the demo office's requests, clients, their sessions tomorrow and a draft note, once.
+    """Add the demo office's requests, clients, sessions, a draft note, billing and a plan, once.
 
     Returns how many rows were made; nothing when the office already has clients or requests.
     """
     clinician = Clinician.objects.filter(listed=True).order_by("order", "pk").first()
     if clinician is None:
         return 0
+    now = now or timezone.now()
     with transaction.atomic():
         office = clients_demo_load(clinician=clinician)
-        sessions = sessions_demo_load(clients=office.clients, now=now or timezone.now())
-    return office.created + sessions
+        sessions = sessions_demo_load(clients=office.clients, now=now)
+        billing = billing_demo_load(clinician=clinician, today=now.date())
+        messages = messaging_demo_load(clients=office.clients, now=now)
+        plans = plans_demo_load(clients=office.clients, now=now)
+    return office.created + sessions + billing + messages + plans

@@ -21,6 +21,11 @@ class NotificationsConfig(AppConfig):
         appointment_changed.connect(
             appointment_changed_notify, dispatch_uid="notifications.appointment_changed"
         )
+        from confide.notifications.change_texts import change_texted_on_link
+
+        appointment_changed.connect(
+            change_texted_on_link, dispatch_uid="notifications.change_texted_on_link"
+        )
 
 
 def _check_text_messages_url(**kwargs: Any) -> list[checks.CheckMessage]:

@@ -108,17 +108,40 @@ def appointment_email(
     calendar: bytes | None = None,
     to: str | None = None,
     message_id: str = "",
+    together: list[int] | None = None,
 ) -> EmailMultiAlternatives | None:
-    """Return the message about an event for one audience, or None when it has no address."""
+    """Return the message about an event for one audience, or None when it has no address.
+
+    ``together`` are the ids of the sessions of a series changed in one go: the message lists
+    their times (``series``), and nothing else about them.
+    """
     to = to or recipient(appointment, audience)
     if not to:
         return None
     zone = _person_zone(appointment, to) if audience == Audience.PERSON else None
     context = appointment_context(appointment, zone)
+    context["series"] = series_times(appointment, together or [], zone)
     message = render_email(f"{audience}-{event}", context, to=to, message_id=message_id)
     if calendar is not None:
         message.attach(CALENDAR_FILENAME, calendar, CALENDAR_MIMETYPE)
     return message
+
+
+def series_times(appointment: Appointment, together: list[int], tz: ZoneInfo | None) -> list[str]:
+    """Return the times of the sessions of the same series among ``together``, earliest first.
+
+    Empty for a change of one session. Only the appointment's own series is read, so a list of
+    ids can never show another person's times.
+    """
+    if len(together) < 2 or appointment.series is None:
+        return []
+    tz = tz or appointment.clinician.tz()
+    starts = (
+        Appointment.objects.filter(pk__in=together, series=appointment.series)
+        .order_by("start")
+        .values_list("start", flat=True)
+    )
+    return [short_when(start, tz) for start in starts]
 
 
 def message_id(key: str) -> str:
@@ -194,6 +217,6 @@ def agenda_email(
         "day": dateformat.format(day, "D, M j"),
         "zone": appointments[0].start.astimezone(tz).tzname() if appointments else "",
         "rows": rows,
-        "office_url": site_url(reverse("admin:index")),
+        "office_url": site_url(reverse("office:calendar") + f"?date={day.isoformat()}&view=day"),
     }
     return render_email("clinician-agenda", context, to=to, message_id=message_id(key))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django_tasks_db.utils import exclusive_transaction
 
 from confide.lib.reminder_times import (
@@ -70,9 +70,20 @@ def reminders_schedule(*, appointment: Appointment, now: dt.datetime) -> list[Re
     quiet hours would push too close to the start is recorded as skipped, so the office sees it.
     Running it twice creates nothing new.
     """
+    rows = reminders_plan(appointment=appointment, practice=Practice.load(), now=now)
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def reminders_plan(
+    *, appointment: Appointment, practice: Practice, now: dt.datetime
+) -> list[Reminder]:
+    """Return the reminders a confirmed appointment should have under the practice's settings.
+
+    The rows are not saved: scheduling creates them, re-planning compares them with those kept.
+    """
     if appointment.status != Appointment.Status.CONFIRMED:
         return []
-    practice = Practice.load()
     due = reminder_due_times(start=appointment.start, offsets=practice.reminder_offsets(), now=now)
     quiet = _quiet_hours(practice)
     rows: list[Reminder] = []
@@ -85,6 +96,8 @@ def reminders_schedule(*, appointment: Appointment, now: dt.datetime) -> list[Re
                     start=appointment.start,
                     quiet=quiet if channel == Reminder.Channel.TEXT else None,
                     tz=tz,
+                    safe=recipient.reach.safe_hours(),
+                    not_before=now,
                 )
                 skipped = isinstance(plan, Skip)
                 rows.append(
@@ -101,7 +114,6 @@ def reminders_schedule(*, appointment: Appointment, now: dt.datetime) -> list[Re
                         outcome=str(plan) if isinstance(plan, Skip) else "",
                     )
                 )
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
 
 
@@ -211,6 +223,8 @@ def _prepare_appointment(
         start=appointment.start,
         quiet=_quiet_hours(Practice.load()) if is_text else None,
         tz=tz,
+        safe=recipient.reach.safe_hours(),
+        not_before=now,
     )
     if not isinstance(plan, dt.datetime) or plan > now:
         return plan
@@ -391,3 +405,74 @@ def reminders_retry(*, reminders: QuerySet[Reminder], now: dt.datetime) -> int:
     return reminders.filter(status=Status.FAILED).update(
         status=Status.PENDING, send_at=now, attempts=0, outcome="Tried again from the office."
     )
+
+
+# Left on a reminder that a change of the practice's reminder settings made unnecessary; such a
+# row comes back if the settings return to an offset it had.
+REPLANNED_AWAY = "no longer planned: the reminder times changed"
+
+
+def _replan_key(row: Reminder) -> tuple[int | None, str, str, int | None]:
+    return (row.appointment_id, row.recipient_key, row.channel, row.offset_minutes)
+
+
+def reminders_replan(*, practice: Practice, now: dt.datetime) -> int:
+    """Re-plan every appointment reminder not yet sent under ``practice``'s settings.
+
+    Return how many reminders changed: moved, added, skipped or no longer needed. Runs in the
+    caller's transaction, which should also save the settings, so the worker sees old times
+    with old settings or new with new. Rows a worker has claimed ("sending") and every row
+    that went out, failed or was cancelled for another reason stay as they are; a reminder
+    waiting for a retry keeps its retry time while its offset stands.
+    """
+    appointments = list(
+        Appointment.objects.filter(status=Appointment.Status.CONFIRMED, start__gt=now)
+        .select_related("clinician", "consultation", "client")
+        .prefetch_related("client__people")
+    )
+    if not appointments:
+        return 0
+    ids = [appointment.pk for appointment in appointments]
+    open_rows = Q(status__in=[Status.PENDING, Status.SKIPPED]) | Q(
+        status=Status.CANCELLED, outcome=REPLANNED_AWAY
+    )
+    kept = Reminder.objects.filter(kind=Reminder.Kind.APPOINTMENT, appointment_id__in=ids)
+    # Locked, so a worker's claim (FOR UPDATE SKIP LOCKED) passes them by until this commits;
+    # a row it claimed first is "sending" by the time this reads it, and is left alone.
+    open_by_key = {
+        _replan_key(row): row for row in kept.filter(open_rows).select_for_update().order_by("pk")
+    }
+    taken = set(kept.values_list("appointment_id", "recipient_key", "channel", "offset_minutes"))
+    changed = 0
+    wanted: set[tuple[int | None, str, str, int | None]] = set()
+    new_rows: list[Reminder] = []
+    for appointment in appointments:
+        for plan in reminders_plan(appointment=appointment, practice=practice, now=now):
+            key = _replan_key(plan)
+            wanted.add(key)
+            row = open_by_key.get(key)
+            if row is None:
+                if key not in taken:
+                    new_rows.append(plan)
+                continue
+            if row.status == Status.PENDING and row.attempts and row.due_at == plan.due_at:
+                continue
+            fields = {
+                "due_at": plan.due_at,
+                "send_at": plan.send_at,
+                "status": plan.status,
+                "outcome": plan.outcome,
+            }
+            if all(getattr(row, name) == value for name, value in fields.items()):
+                continue
+            changed += (
+                Reminder.objects.filter(pk=row.pk, status=row.status)
+                .filter(open_rows)
+                .update(attempts=0, claimed_by="", **fields)
+            )
+    gone = [row.pk for key, row in open_by_key.items() if key not in wanted]
+    changed += Reminder.objects.filter(pk__in=gone, status=Status.PENDING).update(
+        status=Status.CANCELLED, outcome=REPLANNED_AWAY, claimed_by=""
+    )
+    changed += len(Reminder.objects.bulk_create(new_rows, ignore_conflicts=True))
+    return changed

@@ -1,15 +1,21 @@
-"""Writes of the notifications app: queueing the messages an appointment change causes."""
+"""Writes of the notifications app: messages an appointment change causes, reminder settings."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from confide.notifications.emails import recipient
 from confide.notifications.events import AUDIENCE_EVENTS, Audience, Event
-from confide.notifications.reminders import reminders_follow
+from confide.notifications.reminders import reminders_follow, reminders_replan
 from confide.notifications.tasks import send_appointment_message
+from confide.practice.models import Practice
+from confide.practice.services import practice_profile_save
 from confide.scheduling.models import Appointment
 
 
@@ -37,3 +43,27 @@ def appointment_notify(
             queued.append(audience)
     reminders_follow(appointment=appointment, event=event, now=now or timezone.now())
     return queued
+
+
+def reminder_settings_save(
+    *,
+    practice: Practice,
+    changed: Iterable[str],
+    actor: Any,
+    request: HttpRequest | None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Save the practice's reminder times and quiet hours, and re-plan the reminders not yet sent.
+
+    One transaction: a worker claiming reminders meanwhile sees the old settings with the old
+    times or the new with the new (see reminders_replan). Return how many reminders changed.
+    """
+    with transaction.atomic():
+        practice_profile_save(
+            practice=practice,
+            changed=changed,
+            what="reminder settings",
+            actor=actor,
+            request=request,
+        )
+        return reminders_replan(practice=practice, now=now or timezone.now())

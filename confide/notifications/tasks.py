@@ -54,22 +54,33 @@ def _calendar(appointment: Appointment, event: Event, audience: Audience) -> byt
 
 @task(takes_context=True)
 def send_appointment_message(
-    context: TaskContext[[int, str, str], str], appointment_id: int, event: str, audience: str
+    context: TaskContext[[int, str, str, list[int] | None], str],
+    appointment_id: int,
+    event: str,
+    audience: str,
+    together: list[int] | None = None,
 ) -> str:
     """Send one message about one appointment; see appointment_message_send().
 
-    Takes identifiers only: the task row keeps its arguments in clear.
+    Takes identifiers only: the task row keeps its arguments in clear. ``together`` lists the
+    sessions of a series the message tells of, when a series changed in one go.
     """
     return appointment_message_send(
         appointment_id=appointment_id,
         event=Event(event),
         audience=Audience(audience),
         task_id=str(context.task_result.id),
+        together=together or [],
     )
 
 
 def appointment_message_send(
-    *, appointment_id: int, event: Event, audience: Audience, task_id: str
+    *,
+    appointment_id: int,
+    event: Event,
+    audience: Audience,
+    task_id: str,
+    together: list[int] | None = None,
 ) -> str:
     """Send one message about one appointment, at least once however often its task runs.
 
@@ -135,6 +146,7 @@ def appointment_message_send(
                 calendar=calendar,
                 to=to,
                 message_id=message_id(claim.message_key(index)),
+                together=together or [],
             )
             for index, to in enumerate(addresses)
         ]

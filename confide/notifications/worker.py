@@ -19,6 +19,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from confide.measures.services import schedules_run as measures_schedules_run
 from confide.notifications.leases import (
     leases_sweep,
     worker_lease_release,
@@ -80,10 +81,11 @@ class ConfideWorker(Worker):
         super().shutdown(signum, frame)
 
     def duties_once(self) -> None:
-        """Sweep, queue agendas, and send reminders until none is due."""
+        """Sweep, queue agendas, send scheduled measures, and send reminders until none is due."""
         now = self.clock()
         leases_sweep(now=now)
         agendas_schedule(now=now)
+        measures_schedules_run(now=now)
         while self._send_round() == self.reminder_batch and not self.stopping.is_set():
             pass
 

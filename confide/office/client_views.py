@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -29,10 +30,16 @@ from confide.accounts.suspended import (
     kept_post,
 )
 from confide.audit.models import AuditEvent, AuditVerification
+from confide.billing import ledger
 from confide.clients import services
 from confide.clients.access import client_for, document_for, note_for
 from confide.clients.models import Client, ClinicalNote, Document, Person
+from confide.clients.screening import flagged_categories, labels_of
 from confide.clients.services import ClientError
+from confide.intake.services import signed_papers_export
+from confide.lib.crypto import DecryptionError
+from confide.measures.services import measures_export
+from confide.messaging.services import messages_export
 from confide.office.forms_clients import (
     AmendmentForm,
     AnonymizeForm,
@@ -47,6 +54,7 @@ from confide.office.forms_clients import (
 from confide.office.note_details import note_form
 from confide.office.paging import page_of
 from confide.operations.status import backup_status
+from confide.plans.services import plans_export
 from confide.practice.models import Clinician, Practice
 from confide.scheduling.access import appointment_for
 from confide.scheduling.models import Appointment
@@ -137,6 +145,7 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     documents = list(Document.objects.visible_to(request.user).filter(client=client))
     services.client_record_viewed(client=client, actor=request.user, request=request)
     context = {
+        **_origin_context(client, clinical=clinical),
         "client": client,
         "people": list(client.people.all()),
         "upcoming": list(appointments.filter(end__gte=now)),
@@ -152,9 +161,30 @@ def client_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         ),
         "note_form": NoteStartForm(),
         "retention_ends": services.retention_ends(client, years=_retention_years()),
+        "balance": ledger.balance_of(client_id=client.pk),
         "nav": "clients",
     }
     return render(request, "office/clients/detail.html", context)
+
+
+def _origin_context(client: Client, *, clinical: bool) -> dict[str, Any]:
+    """Return the request the client came from and, for clinical roles, the words they sent.
+
+    ``origin_words`` is None when the words do not open. A practice manager gets the request and
+    its flag's label, as the list of requests shows them, never the words.
+    """
+    origin = client.consultation
+    words: str | None = ""
+    if origin is not None and clinical:
+        try:
+            words = origin.note
+        except DecryptionError:
+            words = None
+    # What the screen named, read again from the words (the categories are never stored).
+    flagged: list[str] = []
+    if origin is not None and origin.needs_attention and words:
+        flagged = labels_of(flagged_categories(words))
+    return {"origin": origin, "origin_words": words, "origin_flagged": flagged}
 
 
 def _retention_years() -> int:
@@ -408,6 +438,15 @@ def _note_page(request: HttpRequest, note: ClinicalNote) -> HttpResponse:
     return render(request, "office/notes/detail.html", context, status=400 if bad else 200)
 
 
+# How a printout names each kind of file it lists.
+DOCUMENT_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "text/plain": "text",
+}
+
+
 @office_view(roles=CLINICAL_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required
@@ -416,14 +455,22 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         appointments = list(client_appointments(client))
+        as_json = form.cleaned_data["format"] == "json"
+        now = timezone.now()
         data = services.client_export(
             client=client,
             appointments=appointments_for_export(client, appointments),
             include_psychotherapy_notes=form.cleaned_data["include_psychotherapy_notes"],
             actor=request.user,
             request=request,
+            now=now,
+            with_document_data=as_json,
+            signed_papers=signed_papers_export(list(client.people.all()), with_data=as_json),
+            messages=messages_export(list(client.people.all()), with_data=as_json),
+            measures=measures_export(list(client.people.all())),
+            plans=plans_export(client, list(client.people.all())),
         )
-        if form.cleaned_data["format"] == "json":
+        if as_json:
             response = HttpResponse(
                 json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
             )
@@ -438,7 +485,26 @@ def client_export(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
             )
             for amendment in note["amendments"]:
                 amendment["written_at"] = dt.datetime.fromisoformat(amendment["written"])
-        context = {"client": client, "data": data, "appointments": appointments}
+        for document in data["documents"]:
+            document["uploaded_at"] = dt.datetime.fromisoformat(document["uploaded"])
+            document["kind"] = DOCUMENT_KINDS.get(document["content_type"], "file")
+        if data["request"]:
+            data["request"]["sent_at"] = dt.datetime.fromisoformat(data["request"]["sent"])
+        for message in data["messages"]:
+            message["sent_at"] = dt.datetime.fromisoformat(message["sent"])
+        for measure in data["measures"]:
+            measure["answered_at"] = dt.datetime.fromisoformat(measure["answered"])
+        for plan in data["treatment_plans"]:
+            plan["signed_at"] = dt.datetime.fromisoformat(plan["signed"])
+            plan["review_by_date"] = dt.date.fromisoformat(plan["review_by"])
+            for signature in plan["client_signatures"]:
+                signature["signed_at"] = dt.datetime.fromisoformat(signature["signed"])
+        context = {
+            "client": client,
+            "data": data,
+            "appointments": appointments,
+            "printed_at": now,
+        }
         return render(request, "office/clients/printout.html", context)
     status = 400 if form.is_bound and form.errors else 200
     return render(

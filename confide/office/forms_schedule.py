@@ -33,7 +33,14 @@ class CalendarForm(forms.Form):
         error_messages={"invalid": "Enter a date like 2027-03-14."},
     )  # fmt: skip
     view = forms.ChoiceField(
-        label="Show", required=False, choices=[("day", "Day"), ("week", "Week")]
+        label="Show",
+        required=False,
+        choices=[
+            ("day", "Day (time grid)"),
+            ("week", "Week (time grid)"),
+            ("month", "Month (sessions per day)"),
+            ("list", "List (the week, one line per session)"),
+        ],
     )
     clinician = forms.ModelChoiceField(
         label="Clinician", required=False, queryset=Clinician.objects.none(),

@@ -2,15 +2,25 @@
 
 from django.urls import path
 
-from confide.office import attendance_views, room_views
+from confide.office import attendance_views, calendar_views, room_views, series_views
 from confide.office import schedule_views as views
 
 urlpatterns = [
-    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
     path("appointments/new/", views.appointment_new, name="appointment_new"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<int:pk>/move/", views.appointment_move_view, name="appointment_move"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel_view, name="appointment_cancel"),
+    path(
+        "appointments/<int:pk>/series/move/",
+        series_views.series_move_view,
+        name="appointment_series_move",
+    ),
+    path(
+        "appointments/<int:pk>/series/cancel/",
+        series_views.series_cancel_view,
+        name="appointment_series_cancel",
+    ),
     path(
         "appointments/<int:pk>/outcome/",
         attendance_views.appointment_outcome,

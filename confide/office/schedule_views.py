@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,18 +19,18 @@ from confide.accounts.access import clinical_access, clinician_scope, office_vie
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.models import Client, ConsultationRequest, Person
+from confide.clients.screening import flagged_categories, labels_of
 from confide.clients.services import person_details_from_request
 from confide.lib.crypto import DecryptionError
 from confide.office.forms_schedule import (
     AcceptRequestForm,
     AppointmentForm,
-    CalendarForm,
     CloseRequestForm,
     MoveForm,
     RoomForm,
 )
-from confide.office.navigation import day_links_add
 from confide.office.paging import page_of
+from confide.office.series_views import series_context
 from confide.practice.models import Clinician, Practice
 from confide.scheduling.access import appointment_for, request_for
 from confide.scheduling.attendance import outcome_changeable
@@ -49,12 +49,10 @@ from confide.scheduling.requests import (
     consultation_request_contacted,
 )
 from confide.scheduling.selectors import (
-    appointments_by_day,
     display_zone,
     inside_cancellation_window,
     outside_working_hours,
     series_starts,
-    visible_clinicians,
     wall_time_issue,
     zone_label,
 )
@@ -65,60 +63,6 @@ OPEN_REQUESTS = (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONT
 
 def _day_label(day: dt.date) -> str:
     return dateformat.format(day, "l, F j, Y")
-
-
-# -- Calendar ------------------------------------------------------------------------------------
-
-
-@office_view()
-def calendar(request: HttpRequest) -> HttpResponse:
-    """A day or a week of appointments, as a list per day."""
-    clinicians = visible_clinicians(request.user)
-    form = CalendarForm(request.GET or None, clinicians=clinicians)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
-    chosen: Clinician | None = data.get("clinician")
-    tz = display_zone(request.user, chosen)
-    today = timezone.now().astimezone(tz).date()
-    day: dt.date = data.get("date") or today
-    view = data.get("view") or "week"
-    if view == "week":
-        first = day - dt.timedelta(days=day.weekday())
-        days, step = 7, dt.timedelta(weeks=1)
-        title = f"Week of {dateformat.format(first, 'F j, Y')}"
-    else:
-        first, days, step = day, 1, dt.timedelta(days=1)
-        title = _day_label(day)
-    appointments = Appointment.objects.visible_to(request.user)
-    if chosen is not None:
-        appointments = appointments.filter(clinician=chosen)
-
-    shown = appointments_by_day(appointments, first=first, days=days, tz=tz)
-    day_links_add(shown)
-
-    def link(to: dt.date, as_view: str = view) -> str:
-        query = {"date": to.isoformat(), "view": as_view}
-        if chosen is not None:
-            query["clinician"] = str(chosen.pk)
-        return reverse("office:calendar") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
-
-    context = {
-        "nav": "calendar",
-        "form": form,
-        "title": title,
-        "view": view,
-        "days": shown,
-        "zone_label": zone_label(tz),
-        "display_tz": tz,
-        "today": today,
-        "show_clinician": chosen is None and clinicians is not None and clinicians.count() > 1,
-        "previous_url": link(first - step if view == "week" else day - step),
-        "next_url": link(first + step if view == "week" else day + step),
-        "today_url": link(today),
-        "day_url": link(day, "day"),
-        "week_url": link(day, "week"),
-    }
-    return render(request, "office/calendar.html", context)
 
 
 # -- Appointments --------------------------------------------------------------------------------
@@ -270,6 +214,7 @@ def _detail_context(
         and inside_cancellation_window(appointment=appointment, now=now),
         "cancellation_window_hours": Practice.load().cancellation_window_hours,
         "partners": _partners(appointment),
+        **series_context(appointment, tz),
         "calendar_url": reverse("office:calendar")
         + f"?date={appointment.start.astimezone(tz).date().isoformat()}&view=day",
     }
@@ -366,9 +311,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
         ConsultationRequest.objects.visible_to(request.user)
         .filter(REQUEST_FILTERS[shown][1])
         .select_related("clinician")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.only("consultation_id", "start", "status").order_by(
+                    "start"
+                ),
+            )
+        )
         .order_by("-needs_attention", "-created_at")
     )
     paged = page_of(request, requests)
+    for consultation in paged.items:
+        _request_row_add(consultation)
     context = {
         "nav": "requests",
         "requests": paged.items,
@@ -379,6 +334,43 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "show_clinician": clinician_scope(request.user) is None and Clinician.objects.count() > 1,
     }
     return render(request, "office/request_list.html", context)
+
+
+# How the list of requests words the state of a request's appointment.
+APPOINTMENT_STATES: dict[str, str] = {
+    Appointment.Status.REQUESTED: "waiting for confirmation",
+    Appointment.Status.CONFIRMED: "confirmed",
+    Appointment.Status.DECLINED: "declined",
+    Appointment.Status.CANCELLED: "cancelled",
+    Appointment.Status.COMPLETED: "held",
+    Appointment.Status.NO_SHOW: "no-show",
+}
+# An appointment in one of these states no longer keeps a request waiting for an answer.
+ENDED_APPOINTMENTS = (
+    Appointment.Status.CANCELLED,
+    Appointment.Status.DECLINED,
+    Appointment.Status.RESCHEDULED,
+)
+
+
+def _request_row_add(consultation: ConsultationRequest) -> None:
+    """Give a listed request the appointment it leads to, its state in words, and whether it ended.
+
+    A request whose every appointment was cancelled or declined, or that was closed, is no longer
+    new: the list says so instead of showing it like one still waiting.
+    """
+    booked = list(consultation.appointments.all())
+    live = [a for a in booked if a.status not in ENDED_APPOINTMENTS]
+    shown = live[-1] if live else (booked[-1] if booked else None)
+    ended = bool(booked) and not live and consultation.status in OPEN_REQUESTS
+    consultation.listed_appointment = shown  # type: ignore[attr-defined]
+    consultation.appointment_state = (  # type: ignore[attr-defined]
+        APPOINTMENT_STATES.get(shown.status, "") if shown else ""
+    )
+    consultation.ended = ended  # type: ignore[attr-defined]
+    consultation.looks_new = (  # type: ignore[attr-defined]
+        consultation.status == ConsultationRequest.Status.NEW and not ended
+    )
 
 
 def _opened(consultation: ConsultationRequest, name: str) -> str | None:
@@ -407,6 +399,11 @@ def _request_context(
             note_error = True
         preferred_times = _opened(consultation, "preferred_times")
         close_reason = _opened(consultation, "close_reason")
+    # Named again from the words, never stored: the categories say as much as the words do.
+    flagged_labels: list[str] = []
+    if may_read_note and consultation.needs_attention:
+        words = (note, preferred_times or "", _opened(consultation, "safe_times") or "")
+        flagged_labels = labels_of(flagged_categories(*words))
     appointments = list(
         consultation.appointments.select_related("appointment_type").order_by("start")
     )
@@ -427,6 +424,7 @@ def _request_context(
         "may_read_note": may_read_note,
         "note": note,
         "note_error": note_error,
+        "flagged_labels": flagged_labels,
         "preferred_times": preferred_times,
         "close_reason": close_reason,
         "appointments": appointments,

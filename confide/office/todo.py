@@ -1,4 +1,4 @@
-"""Today's to-do list: sessions with nothing recorded, sessions without a signed note, late drafts.
+"""Today's to-do list: sessions unrecorded or without a signed note, late drafts, estimates owed.
 
 Each list is one query, capped, with its count beside it (counted up to 99), so the page costs
 the same with ten sessions waiting or a thousand.
@@ -7,14 +7,20 @@ the same with ten sessions waiting or a thousand.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from confide.accounts.sessions import AnyUser
-from confide.clients.models import ClinicalNote
+from confide.billing.estimates import estimates_due
+from confide.clients.models import Client, ClinicalNote
+from confide.intake.services import outstanding, outstanding_progress
+from confide.plans.services import reviews_due
 from confide.practice.models import Clinician, Practice
+from confide.records.models import RecordRequest
 from confide.scheduling.models import Appointment
 
 SHOWN = 10
@@ -57,9 +63,25 @@ class ToDo:
     late_drafts: Listed
     draft_limit_hours: int
     sign_within_days: int | None
+    estimates_due: list[Any] = field(default_factory=list)
+    today: dt.date | None = None
+    # Clients with intake paperwork sent and not yet signed.
+    paperwork: Listed = field(default_factory=Listed)
+    # Requests to correct or delete a record, waiting for an answer (what they say is not here).
+    record_requests: Listed = field(default_factory=Listed)
+    # Treatment plans in force whose review date has come (clinical staff only).
+    plan_reviews: Listed = field(default_factory=Listed)
 
     def __bool__(self) -> bool:
-        return bool(self.unrecorded or self.unnoted or self.late_drafts)
+        return bool(
+            self.unrecorded
+            or self.unnoted
+            or self.late_drafts
+            or self.estimates_due
+            or self.paperwork
+            or self.record_requests
+            or self.plan_reviews
+        )
 
 
 def _listed(rows: QuerySet[Any]) -> Listed:
@@ -114,12 +136,31 @@ def todo_for(user: AnyUser, *, mine: Clinician | None, clinical: bool, now: dt.d
             appointment.overdue = appointment.start + limit < now
         for note in late_drafts.rows:
             note.overdue = _note_date(note) + limit < now
+    # Good Faith Estimates owed to self-pay clients (none while billing is off).
+    clients = Client.objects.visible_to(user)
+    if mine is not None:
+        clients = clients.filter(clinician=mine)
+    today = timezone.localtime(now, zoneinfo.ZoneInfo(practice.time_zone)).date()
+    paperwork = _listed(
+        outstanding(clients).prefetch_related("people").order_by("display_name", "pk")
+    )
+    # How far each person is, for the shown clients only; the questionnaire for clinical eyes.
+    outstanding_progress(paperwork.rows, with_answers=clinical)
     return ToDo(
         unrecorded=unrecorded,
         unnoted=unnoted,
         late_drafts=late_drafts,
         draft_limit_hours=practice.draft_limit_hours,
         sign_within_days=practice.sign_within_days,
+        estimates_due=estimates_due(clients, now=now, today=today),
+        today=today,
+        paperwork=paperwork,
+        record_requests=_listed(
+            RecordRequest.objects.filter(client__in=clients, status=RecordRequest.Status.WAITING)
+            .select_related("client", "person")
+            .order_by("created_at", "pk")
+        ),
+        plan_reviews=_listed(reviews_due(clients, today=today)) if clinical else Listed(),
     )
 
 

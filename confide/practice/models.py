@@ -391,6 +391,8 @@ class Page(RendersMarkdown, models.Model):
         FEES = "fees", "Fees and insurance"
         FAQ = "faq", "Questions"
         CONTACT = "contact", "Contact"
+        # The notice the intake paperwork asks each client to acknowledge (confide/intake).
+        PRIVACY = "privacy-practices", "Notice of Privacy Practices"
 
     kind = models.CharField(max_length=32, choices=Kind, unique=True)
     title = models.CharField(max_length=120)

@@ -14,6 +14,7 @@ shows which dates collide, and the therapist then chooses to book the rest (docs
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from confide.scheduling import guard, selectors
 from confide.scheduling.changes import audit_client_change
 from confide.scheduling.errors import (
     AlreadyBooked,
+    ContactMissing,
     NotBookable,
     SeriesCollision,
     SlotTaken,
@@ -54,10 +56,12 @@ def appointment_book(
     The person gets a consultation request (their details) and an appointment that points to
     it. Raises SlotUnavailable when the time is not offered, SlotTaken when someone else got it
     first, AlreadyBooked when the same form (``booking_key``) was used before, and ContactMissing
-    when they gave no way to reach them.
+    when they gave no way to reach them, or no number to call for an appointment by phone.
     """
     if not appointment_type.is_public or format not in appointment_type.formats():
         raise SlotUnavailable
+    if format == Appointment.Format.PHONE and not contact.phone:
+        raise ContactMissing("Give a phone number to call you at the time.", field="phone")
     consultation = consultation_request_new(clinician=appointment_type.clinician, contact=contact)
     status = (
         Appointment.Status.CONFIRMED
@@ -182,11 +186,13 @@ def appointment_series_create(
         raise NotBookable(f"A series has from 1 to {MAX_SERIES} sessions.", field="count")
     booked: list[Appointment] = []
     skipped: list[dt.datetime] = []
+    series = uuid.uuid4()
     with transaction.atomic():
         for start in sorted(starts):
             appointment = _new_appointment(
                 client=client, appointment_type=appointment_type, format=format, start=start
             )
+            appointment.series = series
             if guard.inserted(appointment):
                 booked.append(appointment)
             else:
@@ -196,8 +202,16 @@ def appointment_series_create(
             raise SeriesCollision(skipped, client.clinician.tz())
         if not booked:
             raise SlotTaken("Every date of the series overlaps another appointment.")
-        for appointment in booked:
-            appointment_changed_send(appointment=appointment, event=Event.BOOKED, actor=actor)
+        # One message for the whole series, sent with its first session, which lists the dates.
+        together = tuple(a.pk for a in booked)
+        for index, appointment in enumerate(booked):
+            appointment_changed_send(
+                appointment=appointment,
+                event=Event.BOOKED,
+                actor=actor,
+                announce=index == 0,
+                together=together if index == 0 else (),
+            )
         audit_client_change(
             request,
             actor,

@@ -201,6 +201,7 @@ def moved_copy(old: Appointment, *, start: dt.datetime, status: str) -> Appointm
         status=status,
         consultation=old.consultation,
         client=old.client,
+        series=old.series,
         ical_uid=old.ical_uid,
         ical_sequence=old.ical_sequence + 1,
     )

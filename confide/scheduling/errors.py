@@ -75,6 +75,17 @@ class SeriesCollision(SlotTaken):
         )
 
 
+class SeriesMoveBlocked(TimeTaken):
+    """A session of a series would overlap ``other`` at its new time; nothing was moved."""
+
+    def __init__(self, *, old: Appointment, other: Appointment | None, tz: ZoneInfo) -> None:
+        super().__init__(other)
+        self.message = (
+            f"Nothing was moved: the session of {day_label(old.start, tz)} would move onto a "
+            f"time that is taken. {self.message}"
+        )
+
+
 class AlreadyBooked(SchedulingError):
     """The same booking form was sent twice; ``appointment`` is the booking it made."""
 

@@ -31,7 +31,13 @@ appointment_changed = Signal()
   is its ``rescheduled_from``);
 - ``event``: an ``Event``;
 - ``actor``: the staff member who made the change, or None when the person who booked made it
-  online (through their link).
+  online (through their link);
+- ``announce``: False for the later sessions of a series changed together (booked, cancelled or
+  moved in one go). Their news goes out once, with the series' first changed session, and
+  receivers that send messages send none for them; everything else (reminders, charges) still
+  follows each one;
+- ``together``: on the session that announces a series change, the ids of every session changed
+  with it (itself included), earliest first, so one message can list them; else empty.
 
 Receivers run in the same transaction, so whatever they write commits or rolls back with the
 change; an exception in a receiver undoes the change.
@@ -39,12 +45,22 @@ change; an exception in a receiver undoes the change.
 
 
 def appointment_changed_send(
-    *, appointment: Appointment, event: Event, actor: Actor | None
+    *,
+    appointment: Appointment,
+    event: Event,
+    actor: Actor | None,
+    announce: bool = True,
+    together: tuple[int, ...] = (),
 ) -> None:
     """Announce a change of an appointment to every receiver, in the caller's transaction."""
     # send(), not send_robust(): a receiver that fails must roll the change back, not be skipped.
     appointment_changed.send(
-        sender=type(appointment), appointment=appointment, event=event, actor=actor
+        sender=type(appointment),
+        appointment=appointment,
+        event=event,
+        actor=actor,
+        announce=announce,
+        together=together,
     )
 
 

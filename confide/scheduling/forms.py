@@ -34,8 +34,9 @@ class ContactForm(ReachForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, needs_reach=True, **kwargs)
+    def __init__(self, *args: Any, format: str = "", **kwargs: Any) -> None:
+        # By phone, the one thing the appointment can't happen without is a number to call.
+        super().__init__(*args, needs_reach=True, needs_phone=format == "phone", **kwargs)
 
     def contact(self) -> ContactDetails:
         d = self.cleaned_data

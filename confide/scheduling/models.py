@@ -325,6 +325,9 @@ class Appointment(models.Model):
         related_name="+",
         help_text="For a couple's session that took place: the partners who came.",
     )
+    # Sessions booked together as a series share this; a moved session keeps it, so "the rest
+    # of the series" still finds it.
+    series = models.UUIDField(null=True, blank=True, editable=False)
     video_room_url = models.URLField(
         "video room address for this session",
         max_length=ROOM_URL_MAX_LENGTH,
@@ -348,6 +351,8 @@ class Appointment(models.Model):
             # SQLite cannot use a partial index for a query whose statuses are parameters.
             models.Index(fields=["clinician", "busy_end"], name="appointment_busy_end"),
             models.Index(fields=["status", "start"], name="appointment_status_start"),
+            # The rest of a series, in order.
+            models.Index(fields=["series", "start"], name="appointment_series_start"),
             # Attended sessions still without a signed note, newest first (Today's to-do list).
             models.Index(
                 fields=["clinician", "outcome", "noted_at", "start"], name="appointment_unnoted"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -253,12 +253,19 @@ def nearest_slots(
 
 
 def slot_is_open(
-    *, appointment_type: AppointmentType, start: dt.datetime, now: dt.datetime
+    *,
+    appointment_type: AppointmentType,
+    start: dt.datetime,
+    now: dt.datetime,
+    moving: int | None = None,
 ) -> bool:
-    """Return True when ``start`` is one of the times the public may book this type at now."""
+    """Return True when ``start`` is one of the times the public may book this type at now.
+
+    ``moving`` is the id of an appointment being moved, whose own time counts as free.
+    """
     day = start.astimezone(appointment_type.clinician.tz()).date()
     return start in available_slots(
-        appointment_type=appointment_type, now=now, first_day=day, last_day=day
+        appointment_type=appointment_type, now=now, first_day=day, last_day=day, moving=moving
     )
 
 
@@ -411,6 +418,8 @@ def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
 class Day:
     date: dt.date
     appointments: list[Appointment]
+    # Time off that touches the day, filled by ``days_time_off_add``.
+    time_off: list[AvailabilityRule] = field(default_factory=list)
 
 
 # What a day's list never shows, left in the database: a practice's week is hundreds of rows,
@@ -480,3 +489,104 @@ def appointments_for_export(
         }
         for a in appointments
     ]
+
+
+# -- Time off ------------------------------------------------------------------------------------
+
+
+def time_off_between(clinician: Clinician, first: dt.date, last: dt.date) -> list[AvailabilityRule]:
+    """Return the clinician's time off that touches any date from ``first`` to ``last``."""
+    return list(
+        AvailabilityRule.objects.filter(
+            clinician=clinician,
+            kind=AvailabilityRule.Kind.OFF,
+            first_day__lte=last,
+            last_day__gte=first,
+        ).order_by("first_day", "start_time")
+    )
+
+
+def time_off_spans(
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    tz: ZoneInfo,
+) -> list[Interval]:
+    """Return the UTC spans a stretch of time off covers, read in the clinician's zone ``tz``.
+
+    Whole days run from midnight to midnight on the wall clock (23 or 25 hours on a
+    daylight-saving day); part days cover the same hours on each date, as the slots engine
+    reads them.
+    """
+    if start_time is None or end_time is None:
+        start, _ = day_bounds(first_day, tz)
+        _, end = day_bounds(last_day, tz)
+        return [Interval(start, end)]
+    spans = []
+    for day in _days(first_day, last_day):
+        start, end = wall_to_utc(day, start_time, tz), wall_to_utc(day, end_time, tz)
+        # A part day that falls inside a spring-forward gap has no time in it.
+        if end > start:
+            spans.append(Interval(start, end))
+    return spans
+
+
+def sessions_during_time_off(
+    *,
+    clinician: Clinician,
+    first_day: dt.date,
+    last_day: dt.date,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+) -> list[Appointment]:
+    """Return the clinician's active appointments that overlap the time off, earliest first.
+
+    Each carries ``local_start`` and ``local_end`` in the clinician's zone. Only the session
+    itself counts, not its buffers: a buffer running into time off is no session to move.
+    """
+    tz = clinician.tz()
+    spans = time_off_spans(
+        first_day=first_day, last_day=last_day, start_time=start_time, end_time=end_time, tz=tz
+    )
+    if not spans:
+        return []
+    rows = (
+        Appointment.objects.active()
+        .filter(clinician=clinician, start__lt=spans[-1].end, end__gt=spans[0].start)
+        .select_related("appointment_type", "client", "consultation")
+        .defer(*(name for name in DAY_LIST_DEFERRED if name.startswith("consultation__")))
+        .order_by("start")
+    )
+    covered = []
+    for appointment in rows:
+        if any(appointment.start < s.end and appointment.end > s.start for s in spans):
+            appointment.local_start = appointment.start.astimezone(tz)  # type: ignore[attr-defined]
+            appointment.local_end = appointment.end.astimezone(tz)  # type: ignore[attr-defined]
+            covered.append(appointment)
+    return covered
+
+
+def days_time_off_add(days: list[Day], clinician: Clinician | None) -> None:
+    """Put on each day the time off that touches it: the clinician's, or everyone's for None.
+
+    The days are dates of the zone shown and time off is in each clinician's own zone; a day's
+    list names the date, which is the same in both for a practice in one region.
+    """
+    if not days:
+        return
+    rules = AvailabilityRule.objects.filter(
+        kind=AvailabilityRule.Kind.OFF,
+        first_day__lte=days[-1].date,
+        last_day__gte=days[0].date,
+    ).order_by("clinician__order", "clinician__name", "start_time")
+    if clinician is not None:
+        rules = rules.filter(clinician=clinician)
+    rows = list(rules.select_related("clinician").only(
+        "first_day", "last_day", "start_time", "end_time", "clinician__name"
+    ))  # fmt: skip
+    for day in days:
+        day.time_off.extend(
+            r for r in rows if r.first_day and r.last_day and r.first_day <= day.date <= r.last_day
+        )

@@ -319,7 +319,7 @@ def details(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
     if isinstance(checked, HttpResponse):
         return checked
     start, chosen_format = checked
-    form = BookingForm(request.POST or None)
+    form = BookingForm(request.POST or None, format=chosen_format)
     context: dict[str, object] = {
         "appointment_type": appointment_type,
         "start": start,
@@ -400,7 +400,8 @@ def confirm(request: HttpRequest, clinician: str, kind: str) -> HttpResponse:
     # The details were valid when signed; reading them through the form again keeps one
     # definition of what they mean, and catches a rule that changed in between.
     form = BookingForm(
-        payload["contact"] | {"for_couple": "1" if payload["contact"]["for_couple"] else "0"}
+        payload["contact"] | {"for_couple": "1" if payload["contact"]["for_couple"] else "0"},
+        format=payload["format"],
     )
     if not form.is_valid():
         return _slot_problem(
@@ -465,7 +466,18 @@ def _appointment_context(
         "inside_window": inside_cancellation_window(appointment=appointment, now=now),
         "join_state": appointment.join_state(now=now).value,
         "practice": Practice.load(),
+        "phone_given": _phone_given(appointment),
+        "book_again_url": _book_again_url(appointment, zone),
     }
+
+
+def _phone_given(appointment: Appointment) -> bool:
+    """Return True when the practice has a number to call for this appointment."""
+    if appointment.consultation is not None:
+        return bool(appointment.consultation.phone)
+    if appointment.client is not None:
+        return any(person.phone for person in appointment.client.people.all())
+    return False
 
 
 @never_cache
@@ -474,6 +486,9 @@ def booked(request: HttpRequest, token: str) -> HttpResponse:
     """What happens next, right after booking."""
     appointment = _appointment_for(token)
     context = _appointment_context(request, appointment, token)
+    consultation = appointment.consultation
+    context["texted"] = consultation is not None and consultation.reach().channels() == ["text"]
+    context["manage_link"] = request.build_absolute_uri(reverse("scheduling:manage", args=[token]))
     return render(request, "scheduling/booked.html", context)
 
 
@@ -485,6 +500,19 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "scheduling/manage.html", _appointment_context(request, appointment, token)
     )
+
+
+def _book_again_url(appointment: Appointment, zone: ZoneInfo) -> str:
+    """Return where to choose a new time: the same kind of appointment when the public may
+    book it, else the door to booking."""
+    kind = appointment.appointment_type
+    clinician = appointment.clinician
+    if kind.is_public and clinician.listed and clinician.accepting_new_clients:
+        return reverse("scheduling:slots", args=[clinician.slug, kind.slug]) + _query(
+            format=appointment.format if appointment.format in kind.formats() else None,
+            tz=zone.key,
+        )
+    return reverse("scheduling:book")
 
 
 @never_cache
@@ -564,6 +592,24 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         start = _parse_start(request.POST.get("start"))
         if start is None:
             context["error"] = "That time couldn't be read. Please choose one of the times shown."
+        elif "confirm" not in request.POST:
+            # A time chosen is only a question, as a booking's details are: nothing moves yet.
+            if slot_is_open(
+                appointment_type=appointment.appointment_type,
+                start=start,
+                now=now,
+                moving=appointment.pk,
+            ):
+                context |= {
+                    "new_start": start,
+                    "new_end": start + appointment.appointment_type.duration,
+                    "back_url": reverse("scheduling:reschedule", args=[token])
+                    + _query(tz=zone.key),
+                }
+                return render(request, "scheduling/reschedule_confirm.html", context)
+            context["error"] = unavailable_or_taken(
+                appointment_type=appointment.appointment_type, start=start, now=now
+            ).message
         else:
             try:
                 new = appointment_move(

@@ -76,6 +76,8 @@ def _prepare(base_url: str, start: dt.datetime) -> list[Post]:
             {
                 "name": f"Person {number}",
                 "email": f"person{number}@example.org",
+                # By phone, a number to call is needed too.
+                "phone": f"(212) 555-01{number % 100:02d}",
                 "may_email": "on",
                 "for_couple": "0",
             },

@@ -48,6 +48,7 @@ CONTRACT: dict[str, tuple[str, str]] = {
     "format_hotp_value": ("(value)", "the demo_code command and accounts/testing.py"),
     "hotp_value": ("(secret, counter)", "the demo_code command and accounts/testing.py"),
     "generate_totp_secret": ("(length=20)", "the load_demo command in production"),
+    "validate_totp_code": ("(secret, code)", "accounts/mfa_forms.py (a code already used)"),
 }
 
 

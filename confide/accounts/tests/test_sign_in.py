@@ -76,6 +76,29 @@ def test_each_code_works_only_once(therapist: User) -> None:
     assert second.get("/office/").status_code == 302
 
 
+def test_a_reused_code_says_it_was_used_and_to_wait_for_the_next(therapist: User) -> None:
+    code = totp_code(therapist)
+    first, second = Client(), Client()
+    password_step(first, "therapist", "correct-horse-9")
+    first.post(MFA, {"code": code})
+    password_step(second, "therapist", "correct-horse-9")
+
+    page = second.post(MFA, {"code": code}).content.decode()
+
+    assert "This code was already used" in page
+    assert "wait for the next one" in page
+    assert "Incorrect code" not in page
+
+
+def test_a_wrong_code_is_not_called_used(client: Client, therapist: User) -> None:
+    password_step(client, "therapist", "correct-horse-9")
+    wrong = f"{(int(totp_code(therapist)) + 1) % 1_000_000:06d}"
+
+    page = client.post(MFA, {"code": wrong}).content.decode()
+
+    assert "already used" not in page
+
+
 def test_a_recovery_code_signs_in_once(client: Client, therapist: User) -> None:
     from allauth.mfa.models import Authenticator
 

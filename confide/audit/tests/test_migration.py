@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -17,6 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("audit", "0002_append_only")]
 
 
+@pytest.fixture(autouse=True)
+def _every_table_back() -> Iterator[None]:
+    """Leave the database at every app's last migration, even when a test fails halfway."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -25,8 +34,13 @@ def migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
 
 
 def latest() -> list[tuple[str, str]]:
-    """Return the audit app's last migration, so the models below match the tables."""
-    leaves: list[tuple[str, str]] = MigrationExecutor(connection).loader.graph.leaf_nodes("audit")
+    """Return every app's last migration, so the models below match the tables.
+
+    Going back to audit's 0002 also unapplies the migrations of other apps that depend on a later
+    audit migration; going forward to audit's leaf alone would leave their tables missing for
+    every test after this one.
+    """
+    leaves: list[tuple[str, str]] = MigrationExecutor(connection).loader.graph.leaf_nodes()
     return leaves
 
 

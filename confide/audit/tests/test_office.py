@@ -39,7 +39,7 @@ def test_it_shows_the_last_verification_in_the_practice_zone(
     AuditVerification.objects.create(at=AT, intact=True, count=42, last_sequence=42)
     html = page(signed_in, owner)
     assert (
-        "Chain last verified November 7, 2027, 1:30 AM (America/New_York): 42 events intact."
+        "Chain last verified November 7, 2027, 1:30 AM, Eastern Time (New York): 42 events intact."
         in html
     )
     assert "broken" not in html

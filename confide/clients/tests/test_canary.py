@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,7 @@ def _write_everything(therapist: User) -> Client:
     appointment = appointment_book(
         appointment_type=kind,
         start=start,
-        format="phone",
+        format="video",
         contact=ContactDetails(
             name="Kit",
             email="kit@example.org",
@@ -88,7 +90,7 @@ def _write_everything(therapist: User) -> Client:
             )
     services.client_export(
         client=client, appointments=appointments_for_export(client),
-        include_psychotherapy_notes=True, actor=therapist, request=None,
+        include_psychotherapy_notes=True, actor=therapist, request=None, now=timezone.now(),
     )  # fmt: skip
     return client
 
@@ -139,13 +141,25 @@ def test_the_canary_is_in_no_table_file_dump_log_email_task_or_audit_entry(
         database = Path(str(settings.DATABASES["default"]["NAME"]))
         files = [p for p in database.parent.glob(database.name + "*") if p.is_file()]
         assert database in files
-        contents = b"".join(path.read_bytes() for path in files)
+        contents = _read_elsewhere(files)
         assert CONTROL.encode() in contents
         assert CANARY.encode() not in contents
     else:
         dump = _pg_dump()
         assert CONTROL in dump
         assert CANARY not in dump
+
+
+def _read_elsewhere(files: list[Path]) -> bytes:
+    """Return the files' bytes, read by another process.
+
+    Closing a file this process opened would drop every POSIX lock it holds on that file, its
+    SQLite locks included; another process's reads leave them alone. Without them, the next
+    process to close the database believes it was the last and removes the -wal and -shm files
+    this process still uses, and its later connections fail with "disk I/O error".
+    """
+    result = subprocess.run(["cat", *map(str, files)], capture_output=True, check=True, timeout=60)
+    return result.stdout
 
 
 def _pg_dump() -> str:
@@ -159,3 +173,28 @@ def _pg_dump() -> str:
         command, capture_output=True, text=True, env=env, timeout=120, check=True
     )
     return result.stdout
+
+
+@pytest.mark.parametrize("read_here", [False, True])
+def test_reading_the_database_files_elsewhere_keeps_this_processs_locks(
+    tmp_path: Path, read_here: bool
+) -> None:
+    database = tmp_path / "locks.sqlite3"
+    mine = sqlite3.connect(database)
+    mine.execute("PRAGMA journal_mode=WAL")
+    mine.execute("CREATE TABLE t (x)")
+    mine.commit()
+    files = sorted(tmp_path.glob("locks.sqlite3*"))
+    if read_here:
+        b"".join(path.read_bytes() for path in files)  # the control: drops this process's locks
+    else:
+        _read_elsewhere(files)
+    other = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('INSERT INTO t VALUES (1)'); c.commit(); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(database)], check=True, timeout=60)
+
+    # The other process knew this one still had the database open, and left its files.
+    assert (tmp_path / "locks.sqlite3-shm").exists() is not read_here
+    mine.close()

@@ -175,3 +175,10 @@ def test_a_parts_form_wide_problem_is_listed_with_the_forms_own() -> None:
     assert form.non_field_errors() == [
         "Give an email address or a phone number, so we can reach you."
     ]
+
+
+def test_a_person_without_a_name_is_asked_for_any_name_in_plain_words() -> None:
+    form = _OwnReach({"name": " ", "email": "sam@example.org", "may_email": "on"})
+
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Give a name to call you by; any name is fine."]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from confide.audit.models import AuditEvent
 from confide.clients import services
@@ -217,11 +218,11 @@ def test_exports_leave_out_psychotherapy_notes_unless_asked(
     )
     plain = services.client_export(
         client=client_, appointments=[], include_psychotherapy_notes=False, actor=therapist,
-        request=None,
+        request=None, now=timezone.now(),
     )  # fmt: skip
     full = services.client_export(
         client=client_, appointments=[], include_psychotherapy_notes=True, actor=therapist,
-        request=None,
+        request=None, now=timezone.now(),
     )  # fmt: skip
     assert [n["kind"] for n in plain["notes"]] == ["progress"]
     assert sorted(n["kind"] for n in full["notes"]) == ["progress", "psychotherapy"]

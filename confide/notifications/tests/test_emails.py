@@ -105,8 +105,11 @@ def test_it_keeps_every_message_discreet(
     assert text.splitlines()[0] == FIRST_LINES[audience, event]
     for part in (str(message.subject), text, html):
         _secrets_absent(part)
-    # Nothing loads from anywhere: no images, pixels, style sheets or scripts.
-    assert not re.search(r"<(img|link|script|style|iframe)\b|background=|src=", html, re.I)
+    # Nothing loads from anywhere: no images, pixels, style sheets or scripts; the one inline
+    # <style> block fetches nothing either.
+    assert not re.search(r"<(img|link|script|iframe)\b|background=|src=", html, re.I)
+    assert html.count("<style>") == 1
+    assert not re.search(r"url\(|@import|@font-face", html, re.I)
 
 
 @pytest.mark.parametrize(("audience", "event"), PAIRS)

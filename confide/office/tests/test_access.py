@@ -117,6 +117,8 @@ PATH_SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "office:appointment": _first_appointment,
     "office:appointment_move": _first_appointment,
     "office:appointment_cancel": _first_appointment,
+    "office:appointment_series_move": _first_appointment,
+    "office:appointment_series_cancel": _first_appointment,
     "office:appointment_outcome": _first_appointment,
     "office:appointment_outcome_undo": _first_appointment,
     "office:client": _first_client_uid,
@@ -201,12 +203,108 @@ OTHER_CLINICIANS_OBJECTS.update(
         "office:document": _demo_document,
         "office:document_upload": _demo_client_of_the_demo_clinician,
         "office:person_edit": _demo_person,
+        # Inviting a person to the client portal (confide/office/portal_views.py).
+        "office:portal_invite": _demo_person,
+        "office:portal_close": _demo_person,
         "office:request": _demo_request,
         "office:request_contacted": _demo_request,
         "office:request_accept": _demo_request,
         "office:request_close": _demo_request,
     }
 )
+
+
+def _demo_charge() -> dict[str, Any]:
+    import datetime as dt
+
+    from confide.billing.models import Charge
+    from confide.practice.models import Clinician
+
+    record = _demo_client_of_the_demo_clinician()
+    charge = Charge.objects.create(
+        client_id=_client_pk(record["uid"]),
+        clinician=Clinician.objects.order_by("pk")[0],
+        service="individual",
+        service_date=dt.date(2030, 1, 7),
+        fee_cents=18000,
+    )
+    return {"uid": charge.uid}
+
+
+def _demo_issued(model_name: str) -> Callable[[], dict[str, Any]]:
+    def make() -> dict[str, Any]:
+        import datetime as dt
+
+        from confide.billing.models import Estimate, Statement
+
+        record = _demo_client_of_the_demo_clinician()
+        day = dt.date(2030, 1, 31)
+        common = {
+            "client_id": _client_pk(record["uid"]), "issued_on": day, "period_start": day,
+            "period_end": day, "total_cents": 0, "sha256": "0" * 64,
+        }  # fmt: skip
+        if model_name == "statement":
+            number = f"ST-{uuid.uuid4().hex[:8]}"
+            document: Any = Statement(number=number, kind="statement", **common)
+        else:
+            document = Estimate(
+                number=f"GFE-{uuid.uuid4().hex[:8]}", reason="scheduled", services_key="-",
+                **common,
+            )  # fmt: skip
+            document.items = "[]"
+        document.pdf = b"%PDF-1.4"
+        document.save()
+        return {"uid": document.uid}
+
+    return make
+
+
+def _demo_diagnosis() -> dict[str, Any]:
+    from confide.billing.models import Diagnosis
+
+    record = _demo_client_of_the_demo_clinician()
+    diagnosis = Diagnosis(client_id=_client_pk(record["uid"]))
+    diagnosis.code = "F43.10"
+    diagnosis.save()
+    return {"uid": diagnosis.uid}
+
+
+# Billing: a client's account and its forms, and the objects it issues.
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        **dict.fromkeys(
+            [
+                "office:client_billing",
+                "office:payment_new",
+                "office:account_edit",
+                "office:client_fee_new",
+                "office:statement_new",
+                "office:estimate_new",
+                "office:estimate_request",
+                "office:diagnoses",
+            ],
+            _demo_client_of_the_demo_clinician,
+        ),
+        "office:billing_details": _demo_person,
+        "office:charge": _demo_charge,
+        "office:statement": _demo_issued("statement"),
+        "office:estimate": _demo_issued("estimate"),
+        "office:diagnosis": _demo_diagnosis,
+    }
+)
+PATH_SAMPLES.update(
+    {
+        "office:client_billing": _first_client_uid,
+        "office:billing_export": lambda: {"what": "charges"},
+        "office:clinician_billing": lambda: {"pk": _first_clinician_pk()},
+    }
+)
+
+
+def _first_clinician_pk() -> int:
+    from confide.practice.models import Clinician
+
+    return Clinician.objects.order_by("pk")[0].pk
 
 
 def _demo_video_session() -> dict[str, Any]:
@@ -469,3 +567,259 @@ def test_every_office_response_is_kept_out_of_caches(client: Client, demo: None)
     for path in ["/office/", LOGIN, "/office/admin/", "/office/no-such-page/"]:
         assert "no-store" in client.get(path)["Cache-Control"], path
     assert "no-store" not in client.get("/").get("Cache-Control", "")
+
+
+def _first_type_pk() -> dict[str, Any]:
+    from confide.scheduling.models import AppointmentType
+
+    return {"pk": AppointmentType.objects.order_by("pk")[0].pk}
+
+
+def _first_rule_pk() -> dict[str, Any]:
+    from confide.scheduling.models import AvailabilityRule
+
+    return {"pk": AvailabilityRule.objects.order_by("pk")[0].pk}
+
+
+def _demo_clinician_pk() -> dict[str, Any]:
+    return {"pk": _first_clinician_pk()}
+
+
+# Settings: a clinician's profile, types and hours are theirs alone; the owner's and the
+# practice manager's scope is the whole practice.
+_SETTINGS_BY_CLINICIAN = [
+    "office:settings_clinician",
+    "office:settings_types",
+    "office:settings_type_new",
+    "office:settings_hours",
+    "office:settings_weekly_add",
+    "office:settings_extra_add",
+    "office:settings_time_off",
+]
+PATH_SAMPLES.update(dict.fromkeys(_SETTINGS_BY_CLINICIAN, _demo_clinician_pk))
+PATH_SAMPLES.update(
+    {
+        "office:settings_type": _first_type_pk,
+        "office:settings_type_active": _first_type_pk,
+        "office:settings_hours_remove": _first_rule_pk,
+    }
+)
+OTHER_CLINICIANS_OBJECTS.update(dict.fromkeys(_SETTINGS_BY_CLINICIAN, _demo_clinician_pk))
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        "office:settings_type": _first_type_pk,
+        "office:settings_type_active": _first_type_pk,
+        "office:settings_hours_remove": _first_rule_pk,
+    }
+)
+
+
+def _demo_signature() -> dict[str, Any]:
+    import datetime as dt
+
+    from confide.clients.models import Person
+    from confide.intake import services as intake
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    now = dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC)
+    intake.packet_send(
+        client=person.client, people=[person], items=["consent"], actor=None, now=now
+    )
+    intake.esign_consent_record(person=person, address=None, now=now)
+    version = intake.document_for_kind("consent").current_version()
+    assert version is not None
+    signature = intake.document_sign(
+        person=person, version=version, typed_name="Jordan", intent=True, address=None, now=now
+    )
+    return {"uid": signature.uid}
+
+
+# Intake paperwork: the documents' wording (the owner's), a client's packet, answers and PDFs.
+PATH_SAMPLES.update(
+    {
+        "office:settings_intake_document": lambda: {"kind": "consent"},
+        "office:settings_intake_version": lambda: {"kind": "consent", "number": 1},
+        "office:intake_send": _first_client_uid,
+        "office:intake_signed": _demo_signature,
+    }
+)
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        "office:intake_send": _demo_client_of_the_demo_clinician,
+        "office:intake_answers": _demo_person,
+        "office:intake_signed": _demo_signature,
+    }
+)
+
+
+def _demo_message(flagged: bool = True) -> Any:
+    """Return a message with a file, written by a person of the demo clinician's client."""
+    from django.utils import timezone
+
+    from confide.clients.models import Person
+    from confide.messaging import services
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    return services.message_send_by_person(
+        person=person,
+        body="I want to die" if flagged else "A question",
+        upload=services.Upload("note.txt", b"words"),
+        now=timezone.now(),
+    )
+
+
+# Secure messages (confide/messaging/office_views.py): clinical roles only, within scope.
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        "office:messages_thread": lambda: {"uid": _demo_message().thread.person.uid},
+        "office:message_attachment": lambda: {"uid": _demo_message().attachments.get().uid},
+        "office:message_follow_up": lambda: {"uid": _demo_message().uid},
+    }
+)
+PATH_SAMPLES.update(
+    {
+        "office:messages_thread": lambda: {"uid": _demo_message(False).thread.person.uid},
+        "office:message_attachment": lambda: {"uid": _demo_message(False).attachments.get().uid},
+        "office:message_follow_up": lambda: {"uid": _demo_message().uid},
+    }
+)
+
+
+def _demo_record_request() -> dict[str, Any]:
+    """Return a request about the record by a person of the demo clinician's client."""
+    import datetime as dt
+
+    from confide.clients.models import Person
+    from confide.records import services as records
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    now = dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC)
+    row = records.record_request_create(
+        person=person, kind="correction", what="A date", why="", now=now
+    )
+    return {"uid": row.uid}
+
+
+# Requests about a person's record (confide/office/record_views.py): clinical roles, in scope.
+PATH_SAMPLES["office:record_request"] = _demo_record_request
+OTHER_CLINICIANS_OBJECTS["office:record_request"] = _demo_record_request
+
+
+def _demo_measure_flag() -> Any:
+    """Return a flag on a PHQ-9 answered by a person of the demo clinician's client."""
+    import datetime as dt
+
+    from confide.clients.models import Client as ClientRecord
+    from confide.clients.models import Person
+    from confide.measures import services as measures
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    now = dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC)
+    ask = measures.measure_send(
+        client=ClientRecord.objects.get(uid=record["uid"]), person=person, code="phq9",
+        actor=None, now=now, request=None,
+    )  # fmt: skip
+    answers = {f"item{n}": 0 for n in range(1, 9)} | {"item9": 1}
+    response = measures.response_save(ask=ask, answers=answers, comment="", now=now, request=None)
+    return response.flags.get()
+
+
+def _demo_measure_schedule() -> Any:
+    """Return a schedule of the GAD-7 for the demo clinician's client."""
+    import datetime as dt
+
+    from confide.clients.models import Client as ClientRecord
+    from confide.measures.models import MeasureSchedule
+
+    record = _demo_client_of_the_demo_clinician()
+    return MeasureSchedule.objects.create(
+        client=ClientRecord.objects.get(uid=record["uid"]), code="gad7", every_weeks=4,
+        created_at=dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC),
+    )  # fmt: skip
+
+
+# Measures (confide/measures/office_views.py): clinical roles only, within scope.
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        **dict.fromkeys(
+            [
+                "office:client_measures",
+                "office:measure_send",
+                "office:measure_share",
+                "office:measure_schedule",
+            ],
+            _demo_client_of_the_demo_clinician,
+        ),
+        "office:measure_response": lambda: {"uid": _demo_measure_flag().response.uid},
+        "office:measure_follow_up": lambda: {"uid": _demo_measure_flag().uid},
+        "office:measure_schedule_stop": lambda: {"uid": _demo_measure_schedule().uid},
+    }
+)
+PATH_SAMPLES.update(
+    {
+        "office:client_measures": _first_client_uid,
+        "office:measure_response": lambda: {"uid": _demo_measure_flag().response.uid},
+        "office:measure_follow_up": lambda: {"uid": _demo_measure_flag().uid},
+        "office:measure_schedule_stop": lambda: {"uid": _demo_measure_schedule().uid},
+    }
+)
+
+
+def _demo_signed_plan() -> dict[str, Any]:
+    """Return a signed treatment plan of the demo clinician's client."""
+    import datetime as dt
+
+    from confide.clients.models import Client as ClientRecord
+    from confide.plans.models import TreatmentPlan
+
+    record = _demo_client_of_the_demo_clinician()
+    plan = TreatmentPlan(
+        client=ClientRecord.objects.get(uid=record["uid"]), version=1, review_on=dt.date(2030, 4, 1)
+    )
+    plan.content_json = "{}"
+    plan.sign(by=None, at=dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC))
+    plan.save()
+    return {"uid": plan.uid}
+
+
+# Treatment plans (confide/plans/office_views.py): clinical roles only, within scope.
+_PLAN_PAGES_OF_A_CLIENT = ["office:client_plan", "office:plan_write", "office:plan_sign"]
+OTHER_CLINICIANS_OBJECTS.update(
+    {
+        **dict.fromkeys(
+            [*_PLAN_PAGES_OF_A_CLIENT, "office:plan_share"], _demo_client_of_the_demo_clinician
+        ),
+        "office:plan_version": _demo_signed_plan,
+    }
+)
+PATH_SAMPLES.update(
+    {
+        **dict.fromkeys(_PLAN_PAGES_OF_A_CLIENT, _first_client_uid),
+        "office:plan_version": _demo_signed_plan,
+    }
+)
+
+
+def _demo_intake_flag() -> dict[str, Any]:
+    """Return a flag on an intake answer of a person of the demo clinician's client."""
+    import datetime as dt
+
+    from confide.clients.models import Person
+    from confide.intake import services as intake
+    from confide.intake.models import AnswerFlag
+
+    record = _demo_client_of_the_demo_clinician()
+    person = Person.objects.create(client_id=_client_pk(record["uid"]), name="Jordan")
+    now = dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC)
+    words = "Everyone would be better off without me."
+    intake.answers_save(person=person, data={"reason": words}, now=now)
+    return {"uid": AnswerFlag.objects.get(person=person).uid}
+
+
+# Flags on intake answers (confide/office/intake_views.py): clinical roles only, within scope.
+OTHER_CLINICIANS_OBJECTS["office:intake_flag_follow_up"] = _demo_intake_flag
+PATH_SAMPLES["office:intake_flag_follow_up"] = _demo_intake_flag

@@ -19,6 +19,7 @@ from confide.audit.services import audit_record
 from confide.clients import services
 from confide.clients.models import Client, ClinicalNote, ConsultationRequest
 from confide.clients.testing import sign_ready
+from confide.intake.services import packet_send
 from confide.keys.ring import forget_verified_keys, keyring
 from confide.office.tests.factories import (
     client_of,
@@ -338,6 +339,28 @@ def test_today_counts_sessions_without_a_note_up_to_99_at_the_same_cost(
     page = http.get("/office/").content.decode()
     assert "Sessions without a signed note (99+)" in page
     assert "And more than 89 earlier." in page
+    assert _queries(http, "/office/") == few
+
+
+@pytest.mark.parametrize("clinical", [True, False], ids=["therapist", "practice_manager"])
+def test_today_costs_the_same_queries_with_paperwork_out_to_many_clients(
+    signed_in: SignedIn, practice_manager: User, demo: None, clinical: bool
+) -> None:
+    http = signed_in(therapist_user() if clinical else practice_manager)
+    now = timezone.now()
+
+    def clients_sent(count: int, start: int) -> None:
+        for i in range(start, start + count):
+            client = client_of(demo_clinician(), name=f"Kit Larkspur {i:03d}")
+            packet_send(client=client, people=list(client.people.all()), actor=None, now=now)
+
+    # Past ten, as the list is counted only when it fills its ten rows.
+    clients_sent(11, 0)
+    few = _queries(http, "/office/")
+    clients_sent(22, 11)
+    page = http.get("/office/").content.decode()
+    assert "Intake paperwork not yet signed (33)" in page
+    assert page.count(" of 4 signed") == 10
     assert _queries(http, "/office/") == few
 
 

@@ -303,3 +303,22 @@ def test_another_clinician_cannot_set_the_room(
     assert response.status_code == 404
     appointment.refresh_from_db()
     assert appointment.video_room_url == ""
+
+
+def test_without_a_room_the_page_links_to_where_the_clinicians_room_is_set(
+    signed_in: SignIn, therapist: User, practice_manager: User, sam: Client
+) -> None:
+    appointment = book(sam, _at(15, 14))
+    url = f"/office/appointments/{appointment.pk}/"
+    settings_url = f"/office/settings/clinicians/{sam.clinician.pk}/"
+
+    html = signed_in(therapist).get(url).content.decode()
+    assert "No video room is set" in html
+    assert f'<a href="{settings_url}">the clinician\'s own room</a>' in html
+    assert "admin" not in html.split('id="room-heading"')[1].split("</section>")[0]
+    assert signed_in(therapist).get(settings_url).status_code == 200
+
+    # A practice manager cannot open a clinician's profile, so is not sent there.
+    manager_html = signed_in(practice_manager).get(url).content.decode()
+    assert settings_url not in manager_html
+    assert "the owner sets it in Settings, under Clinicians" in manager_html

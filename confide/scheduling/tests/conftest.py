@@ -28,7 +28,8 @@ def first_session(clinician: Clinician) -> AppointmentType:
 
 @pytest.fixture
 def contact() -> ContactDetails:
-    return ContactDetails(name="Sam", email="sam@example.org", may_email=True)
+    # A number too: an appointment by phone needs one.
+    return ContactDetails(name="Sam", email="sam@example.org", phone="212 555 0101", may_email=True)
 
 
 def utc(text: str) -> dt.datetime:

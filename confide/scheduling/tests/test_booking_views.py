@@ -37,7 +37,7 @@ def _iso(start: dt.datetime) -> str:
     return start.isoformat().replace("+00:00", "Z")
 
 
-def _details_url(start: dt.datetime, fmt: str = "phone", tz: str = "America/New_York") -> str:
+def _details_url(start: dt.datetime, fmt: str = "video", tz: str = "America/New_York") -> str:
     return DETAILS + "?" + urlencode({"start": _iso(start), "format": fmt, "tz": tz})
 
 
@@ -178,7 +178,7 @@ def test_the_confirm_step_repeats_every_wish_about_contact(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "", "email": "a@example.org"}, "This field is required."),
+        ({"name": "", "email": "a@example.org"}, "Give a name to call you by; any name is fine."),
         ({"name": "S"}, "Give an email address or a phone number"),
         ({"name": "S", "email": "not-an-email"}, "Enter an email address like name@example.org."),
         ({"name": "S", "phone": "call me"}, "Enter a phone number using digits"),
@@ -452,7 +452,11 @@ def test_the_manage_link_moves_once_and_the_old_link_shows_where_it_went(
     )
     new_start = [s for s in choices if s > appointment.start][5]
     assert new_start.isoformat() in page.content.decode()
-    response = client.post(url + "move/", {"start": new_start.isoformat()})
+    # Choosing a time asks first; the confirm step moves it.
+    asked = client.post(url + "move/", {"start": new_start.isoformat()})
+    assert asked.status_code == 200
+    assert Appointment.objects.active().get().pk == appointment.pk
+    response = client.post(url + "move/", {"start": new_start.isoformat(), "confirm": "1"})
     assert response.status_code == 302
     new = Appointment.objects.get(start=new_start)
     assert response["Location"].startswith(f"/appointment/{new.manage_token()}/")

@@ -53,7 +53,7 @@ def test_a_name_of_nothing_but_formatting_is_no_name(
     )
 
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    assert "Give a name to call you by; any name is fine." in response.content.decode()
     assert not ConsultationRequest.objects.exists()
 
 
@@ -64,7 +64,7 @@ def test_a_booking_stores_the_name_without_an_override(
     start: dt.datetime = available_slots(
         appointment_type=consultation, now=timezone.now(), first_day=first, last_day=last
     )[0]
-    query = urlencode({"start": start.isoformat(), "format": "phone", "tz": "America/New_York"})
+    query = urlencode({"start": start.isoformat(), "format": "video", "tz": "America/New_York"})
     details = client.post(
         f"/book/hannah-brenner/consultation/details/?{query}",
         {"name": f"Sam{RLO} Lee", "email": "sam@example.org", "may_email": "on", "for_couple": "0"},

@@ -19,8 +19,9 @@ from confide.lib.crypto import (
 )
 
 
-def _clients_columns() -> list[SealedColumn]:
-    return sealed_columns(apps.get_app_config("clients").get_models())
+def reseal_columns() -> list[SealedColumn]:
+    """Return every sealed column of every installed app, each with the context it binds."""
+    return sealed_columns(apps.get_models())
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         batch = int(options["batch"])  # type: ignore[call-overload]
         bind_legacy = bool(options["bind_legacy"])
         total = unopened = 0
-        for column in _clients_columns():
+        for column in reseal_columns():
             done, stuck = self._reseal(column, batch, bind_legacy=bind_legacy)
             total += done
             unopened += stuck
@@ -89,7 +90,8 @@ class Command(BaseCommand):
                     else:
                         stuck += 1
                         self.stderr.write(
-                            f"{column.model._meta.label} {row.uid}: does not open "
+                            f"{column.model._meta.label} {getattr(row, 'uid', row.pk)}: "
+                            "does not open "
                             f"(key {key_id_of(sealed)!r})"
                         )
                         continue
