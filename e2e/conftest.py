@@ -108,6 +108,9 @@ def audit_page(browser: Browser) -> Iterator[Page]:
 
 
 def axe_violations(page: Page) -> list[dict[str, object]]:
+    # A click that navigates returns once the new page is committed, perhaps before its head
+    # exists; axe is injected only into a page that has finished loading.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"

@@ -83,6 +83,7 @@ def test_a_session_is_charged_paid_and_put_on_a_superbill_on_a_phone(
     expect(page.get_by_text("Holds a credit of $50.00")).to_be_visible()
 
     page.get_by_role("link", name="Add Sam Example's billing details").click()
+    expect(page.get_by_label("Legal name")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Legal name").fill("Samuel Example")
     page.get_by_label("Date of birth").fill("1990-04-02")
@@ -93,9 +94,10 @@ def test_a_session_is_charged_paid_and_put_on_a_superbill_on_a_phone(
     page.get_by_role("link", name="Diagnoses for superbills").click()
     page.get_by_label("Code or words").fill("post-traumatic stress")
     page.get_by_role("button", name="Search").click()
+    ptsd = "Add F43.10, Post-traumatic stress disorder, unspecified"
+    expect(page.get_by_role("button", name=ptsd)).to_be_visible()
     assert "post-traumatic" not in page.url  # the search is never in the address
     assert axe_violations(page) == []
-    ptsd = "Add F43.10, Post-traumatic stress disorder, unspecified"
     page.get_by_role("button", name=ptsd).click()
     expect(page.get_by_text("Diagnosis added.")).to_be_visible()
 

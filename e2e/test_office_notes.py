@@ -45,9 +45,11 @@ def test_write_sign_amend_and_find_it_in_the_audit_log(site: str, audit_page: Pa
     )
     page.goto(site + "/office/clients/")
     page.get_by_role("link", name="Mira and Jon").click()
+    page.wait_for_url(f"{site}/office/clients/{couple.uid}/")
     assert axe_violations(page) == []
     page.get_by_label("Template").select_option("dap")
     page.get_by_role("button", name="Write a note").click()
+    expect(page.get_by_label("Data")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Data").fill("Both spoke about the move.")
     page.get_by_label("Plan").fill("Weekly, same time.")
