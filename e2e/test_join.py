@@ -128,7 +128,8 @@ def test_inside_the_window_the_link_leads_to_the_room_without_a_referer(
         phone.screenshot(path=str(Path(SHOTS) / "join-open-manage.png"), full_page=True)
 
     # The room's host does not exist here: the browser tries it, and shows its own error.
-    phone.get_by_role("link", name="Join the video session").click()
+    with phone.expect_request(ROOM):
+        phone.get_by_role("link", name="Join the video session").click()
 
     assert len(room_requests) == 1
     assert "referer" not in room_requests[0]
