@@ -7,6 +7,7 @@ JavaScript and without it (every step is a plain form).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 
 import pytest
@@ -28,6 +29,9 @@ from e2e.conftest import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# Set CONFIDE_SCREENSHOTS to a folder to keep a picture of the withdrawal as each side sees it.
+SHOTS = os.environ.get("CONFIDE_SCREENSHOTS", "")
 
 
 @pytest.fixture
@@ -135,3 +139,39 @@ def test_a_partner_consents_signs_downloads_and_answers_on_a_phone(
     page_check(page, js=js, width=PHONE["width"])
     assert Answer.objects.filter(person=dana).count() == (4 if js else 3)
     assert services.answers_of(dana)["medications"] == services.Given("", skipped=True)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_a_withdrawn_consent_to_sign_electronically_reaches_the_office(
+    site: str, couple: Client, browser: Browser, contexts: list[BrowserContext], js: bool
+) -> None:
+    dana = couple.people.get(name="Dana Example")
+    PortalAccount.objects.get_or_create(person=dana)
+    services.packet_send(client=couple, people=[dana], actor=None, now=timezone.now())
+    services.esign_consent_record(person=dana, address=None, now=timezone.now())
+    phone = context_make(browser, js=js, size=PHONE)
+    contexts.append(phone)
+    page = phone.new_page()
+    portal_sign_in(page, site, "dana@example.org")
+
+    page.get_by_role("link", name="Paperwork").click()
+    page.get_by_role("link", name="What that means and how to withdraw it").click()
+    page.get_by_role("button", name="Withdraw my consent").click()
+    expect(page.get_by_text("The practice is told, and will give you paper copies")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your paperwork")).to_be_visible()
+    page_check(page, js=js, width=PHONE["width"])
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/withdrawn-portal-{js}.png", full_page=True)
+
+    desk = therapist_signed_in(browser, contexts, site, size=DESKTOP)
+    expect(desk.get_by_text("signs on paper")).to_be_visible()
+    page_check(desk, js=True, width=DESKTOP["width"])
+    if SHOTS:
+        desk.screenshot(path=f"{SHOTS}/withdrawn-today-{js}.png", full_page=True)
+    desk.get_by_role("link", name="Dana Example").first.click()
+    expect(
+        desk.get_by_text("Dana Example withdrew consent to sign electronically")
+    ).to_contain_text("offer paper copies of the 5 still to sign")
+    page_check(desk, js=True, width=DESKTOP["width"])
+    if SHOTS:
+        desk.screenshot(path=f"{SHOTS}/withdrawn-office-{js}.png", full_page=True)

@@ -8,6 +8,7 @@ without a change here; a new page with arguments fails the first test until it i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -31,6 +32,9 @@ from confide.records import services as records
 from e2e.conftest import DESKTOP, PHONE, axe_violations, context_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# Set CONFIDE_SCREENSHOTS to a folder to keep a picture of each page at each size.
+SHOTS = os.environ.get("CONFIDE_SCREENSHOTS", "")
 
 
 # Routes that answer with something other than a page, and why.
@@ -112,6 +116,9 @@ def _checked(page: Page, name: str, seen: set[str], width: int, *, signed_in: bo
     expect(sign_out).to_have_count(1 if signed_in else 0)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
     assert axe_violations(page) == [], (name, page.url)
+    if SHOTS:
+        shot = f"{SHOTS}/portal-{width}-{name.replace(':', '-').replace(' ', '-')}.png"
+        page.screenshot(path=shot, full_page=True)
     seen.add(name)
 
 

@@ -455,6 +455,9 @@ class PersonProgress:
     person: Person
     items: list[ItemProgress] = field(default_factory=list)
     questionnaire_answered: int = 0
+    # When the person withdrew consent to sign electronically and has not given it again: from
+    # then on they sign on paper, and the office offers the copies.
+    paper_since: dt.datetime | None = None
 
     @property
     def signed(self) -> list[ItemProgress]:
@@ -480,7 +483,7 @@ def packet_progress(client: Client) -> list[PersonProgress]:
 def people_progress(
     people: Sequence[Person], *, with_answers: bool = True
 ) -> dict[int, PersonProgress]:
-    """Return each person's progress by their pk, in two queries however many people there are.
+    """Return each person's progress by their pk, in three queries however many people there are.
 
     ``with_answers=False`` leaves the questionnaire uncounted, for eyes that never see it.
     """
@@ -492,6 +495,12 @@ def people_progress(
     )
     for item in items:
         progress[item.person_id].items.append(ItemProgress(item, item.signature_or_none()))
+    # Each person's latest consent decides: withdrawn and not given again means paper.
+    consents = ESignConsent.objects.filter(person__in=list(progress)).order_by(
+        "person", "consented_at", "pk"
+    )
+    for consent in consents:
+        progress[consent.person_id].paper_since = consent.withdrawn_at
     if with_answers:
         counts = Answer.objects.filter(person__in=list(progress)).values_list(
             "person_id", flat=True
@@ -502,7 +511,7 @@ def people_progress(
 
 
 def outstanding_progress(clients: Sequence[Client], *, with_answers: bool) -> None:
-    """Set ``intake_progress`` on each client: its people with paperwork sent, in three queries.
+    """Set ``intake_progress`` on each client: its people with paperwork sent, in four queries.
 
     The clients' ``people`` are read from a prefetch when there is one.
     """

@@ -122,8 +122,8 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         if services.esign_consent_withdraw(person=person, now=timezone.now()):
             messages.success(
                 request,
-                "Your consent to sign electronically is withdrawn. What you signed stays signed; "
-                "ask the practice for paper copies of anything still to sign.",
+                "Your consent to sign electronically is withdrawn. What you signed stays signed. "
+                "The practice is told, and will give you paper copies of anything still to sign.",
             )
         return redirect("portal:intake:paperwork")
     if request.method == "POST" and consent is None and form.is_valid():

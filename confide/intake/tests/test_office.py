@@ -235,6 +235,33 @@ def test_today_shows_each_persons_progress_linking_to_their_paperwork(
     assert "questions not" not in managed
 
 
+def test_the_office_sees_who_withdrew_consent_and_signs_on_paper(
+    couple: Client, signed_in: SignedIn
+) -> None:
+    alex, jordan = couple.people.order_by("pk")
+    services.packet_send(client=couple, people=[alex, jordan], actor=None, now=NOW)
+    _signed(alex, Kind.CONSENT)
+    services.esign_consent_withdraw(person=alex, now=NOW)
+    office = signed_in(therapist_user())
+    missing = PacketItem.objects.filter(person=alex).count() - 1
+    page = office.get(couple.get_absolute_url()).text
+    assert (
+        "<strong>Signs on paper.</strong> Alex Moreno withdrew consent to sign electronically"
+        f" on {NOW:%b} {NOW.day}, {NOW.year}: offer paper copies of the {missing} still to sign."
+    ) in page
+    assert "Jordan Moreno withdrew" not in page
+    home = office.get(reverse("office:home")).text
+    assert (
+        f"Alex Moreno</a>: 1 of {missing + 1} signed "
+        "(<strong>signs on paper</strong>: offer paper copies)" in home
+    )
+    assert "Jordan Moreno</a>: 0 of" in home
+    # Consent given again: signing is electronic once more, and the prompt goes.
+    services.esign_consent_record(person=alex, address=None, now=NOW)
+    assert "Signs on paper" not in office.get(couple.get_absolute_url()).text
+    assert "signs on paper" not in office.get(reverse("office:home")).text
+
+
 def test_today_says_the_questions_are_answered_when_each_has_an_answer(
     individual: Client, person: Person, signed_in: SignedIn
 ) -> None:

@@ -173,6 +173,22 @@ def test_packet_progress_says_what_is_signed_and_missing_per_person(couple: Clie
     assert list(services.outstanding(Client.objects.all())) == [couple]
 
 
+def test_progress_says_who_signs_on_paper_after_withdrawing_consent(couple: Client) -> None:
+    alex, jordan = couple.people.all()
+    services.packet_send(client=couple, people=[alex, jordan], actor=None, now=NOW)
+    services.esign_consent_record(person=alex, address=None, now=NOW)
+    services.esign_consent_record(person=jordan, address=None, now=NOW)
+    withdrawn = NOW + dt.timedelta(days=1)
+    services.esign_consent_withdraw(person=alex, now=withdrawn)
+    progress = {row.person: row for row in services.packet_progress(couple)}
+    assert progress[alex].paper_since == withdrawn
+    assert progress[jordan].paper_since is None
+    # Given again, the consent is in force and paper is no longer the way.
+    services.esign_consent_record(person=alex, address=None, now=NOW + dt.timedelta(days=2))
+    progress = {row.person: row for row in services.packet_progress(couple)}
+    assert progress[alex].paper_since is None
+
+
 def test_a_client_with_everything_signed_is_not_outstanding(person: Person) -> None:
     services.packet_send(
         client=person.client, people=[person], items=[Kind.CONSENT], actor=None, now=NOW
