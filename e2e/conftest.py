@@ -33,6 +33,11 @@ CHROMIUM_ARGS = [
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
+# An expectation waits up to 15 seconds rather than Playwright's 5: the suite runs two browsers
+# and two servers on two cores, and a page that answers late under that load is not a failure.
+# One that never answers still fails, only later.
+expect.set_options(timeout=15_000)
+
 # The demo's staff password, and the two screens every page is checked on.
 PASSWORD = "demo-password-for-tests"
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -28,7 +28,7 @@ from confide.lib.crypto import DecryptionError
 from confide.messaging import notices
 from confide.messaging.files import sniffed_type
 from confide.messaging.models import Attachment, FollowUp, Message, Thread
-from confide.messaging.screening import crisis_language
+from confide.messaging.screening import crisis_language, file_words
 
 A = AuditEvent.Action
 MAX_BODY = 10000
@@ -81,6 +81,18 @@ def _check_body(body: str, upload: Upload | None) -> str:
     return text
 
 
+def words_to_screen(body: str, upload: Upload | None) -> str:
+    """Return what a person wrote in a message: its text, and a plain text file's first words.
+
+    A file a person attaches may be a letter they wrote; only plain text can be read without
+    guessing, and only its first ``SCREENED_FILE_CHARS`` characters, so that a large file keeps
+    the send quick. A PDF or a photo is not read.
+    """
+    if upload is None or not upload.data or sniffed_type(upload.data) != "text/plain":
+        return body
+    return "\n".join(part for part in (body, file_words(upload.data)) if part)
+
+
 def _shown_name(user: User) -> str:
     """Return the name a person sees on a message from staff: their clinician's name, if any."""
     clinician = getattr(getattr(user, "staff_profile", None), "clinician", None)
@@ -127,6 +139,7 @@ def message_send_by_person(
     if person.client.anonymized_at:
         raise MessageError("Messages can't be sent from this page any more.", code="body")
     text = _check_body(body, upload)
+    words = words_to_screen(text, upload)
     with transaction.atomic():
         thread = thread_of(person)
         message = _message_add(
@@ -135,7 +148,7 @@ def message_send_by_person(
             body=text,
             upload=upload,
             now=now,
-            flagged=bool(text) and crisis_language(text),
+            flagged=bool(words) and crisis_language(words),
         )
         # Writing is reading: what came before is no longer new to the person.
         Thread.objects.filter(pk=thread.pk).update(person_read_at=now)
@@ -328,6 +341,7 @@ def flagged_for(user: AnyUser) -> QuerySet[Message]:
             followed_up_at__isnull=True,
         )
         .select_related("thread__person__client")
+        .prefetch_related("attachments")
         .order_by("-flagged_at", "-pk")
     )
 

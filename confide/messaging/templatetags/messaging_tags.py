@@ -60,6 +60,7 @@ def message_flags_client(context: template.Context, client: Client) -> dict[str,
             thread__person__client=client, flagged_at__isnull=False, followed_up_at__isnull=True
         )
         .select_related("thread__person")
+        .prefetch_related("attachments")
         .order_by("-flagged_at", "-pk")
     )
     with_flag_labels(flags)

@@ -12,7 +12,7 @@ from django.db import connection
 
 from confide.audit.models import AuditEvent
 from confide.clients.models import Person
-from confide.messaging import services
+from confide.messaging import screening, services
 from confide.messaging.files import sniffed_type
 from confide.messaging.models import Attachment, Message
 
@@ -121,6 +121,38 @@ def test_crisis_language_flags_the_message_and_sends_it_all_the_same(person: Per
         person=person, body="See you Tuesday", upload=None, now=NOW
     )
     assert calm.flagged_at is None
+
+
+def test_a_plain_text_file_is_screened_with_the_message(person: Person) -> None:
+    letter = services.Upload("letter.txt", b"Dear future me,\nI want to end my life.")
+    message = services.message_send_by_person(
+        person=person, body="I wrote this last night", upload=letter, now=NOW
+    )
+    assert message.flagged_at == NOW
+    # A file alone, with no words in the message, is screened too.
+    alone = services.message_send_by_person(
+        person=person, body="", upload=services.Upload("l.txt", b"I want to die"), now=NOW
+    )
+    assert alone.flagged_at == NOW
+    calm = services.Upload("list.txt", b"Questions for Tuesday:\n- the new time\n- the bill")
+    assert (
+        services.message_send_by_person(person=person, body="", upload=calm, now=NOW).flagged_at
+        is None
+    )
+    # A photo or a PDF is not read: bytes that happen to spell words there are not screened.
+    pdf = services.Upload("scan.pdf", PDF + b"I want to die")
+    message = services.message_send_by_person(person=person, body="My scan", upload=pdf, now=NOW)
+    assert message.flagged_at is None
+
+
+def test_only_the_start_of_a_long_text_file_is_screened() -> None:
+    long = b"ordinary words " * 10_000 + b"I want to die"
+    words = services.words_to_screen("", services.Upload("long.txt", long))
+    assert len(words) == screening.SCREENED_FILE_CHARS
+    assert "want to die" not in words
+    # Three-byte characters: the bytes read end inside one, which is no error.
+    euros = "€".encode() * screening.SCREENED_FILE_CHARS * 2
+    assert screening.file_words(euros) == "€" * screening.SCREENED_FILE_CHARS
 
 
 def test_screening_goes_through_one_function(person: Person) -> None:

@@ -209,6 +209,22 @@ def test_the_office_sees_what_a_message_was_flagged_for_and_the_person_does_not(
     assert "flagged" not in mine.lower()
 
 
+def test_the_office_says_when_the_words_that_flagged_are_in_the_attached_file(
+    person: Person, signed_in: Any, owner: User
+) -> None:
+    services.message_send_by_person(
+        person=person,
+        body="Something I wrote",
+        upload=services.Upload("letter.txt", b"I am going to kill myself"),
+        now=timezone.now(),
+    )
+    office = signed_in(owner)
+    said = "Thoughts of dying or of suicide; A plan or an intent to act, in the attached file"
+    assert said in office.get("/office/").content.decode()
+    assert said in office.get(person.client.get_absolute_url()).content.decode()
+    assert said in office.get(f"/office/messages/people/{person.uid}/").content.decode()
+
+
 def test_the_office_says_not_flagged_for_a_message_and_never_safe(
     person: Person, signed_in: Any, owner: User, portal_browser: Callable[[Person], Browser]
 ) -> None:
