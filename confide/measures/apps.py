@@ -12,8 +12,14 @@ class MeasuresConfig(AppConfig):
             from confide.portal.access import NavItem, nav_item_add
         except ImportError:  # pragma: no cover - the portal ships with Confide
             return
+        from confide.measures.services import anything_for
+
         nav_item_add(
             NavItem(
-                key="measures", label="Questionnaires", url_name="portal:measures:list", order=30
+                key="measures",
+                label="Questionnaires",
+                url_name="portal:measures:list",
+                order=30,
+                shown=anything_for,
             )
         )

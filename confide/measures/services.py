@@ -138,6 +138,14 @@ def request_for_link(token: str, *, now: dt.datetime) -> MeasureRequest | None:
     return ask
 
 
+def anything_for(person: Person) -> bool:
+    """Return True once the person has been sent a measure, or may see a trend of one."""
+    return (
+        MeasureRequest.objects.filter(person=person).exists()
+        or TrendShare.objects.filter(client_id=person.client_id).exists()
+    )
+
+
 def open_requests(person: Person) -> QuerySet[MeasureRequest]:
     """Return what the person still has to fill in, oldest first (links' expiry ignored)."""
     return MeasureRequest.objects.filter(person=person, answered_at__isnull=True).order_by(

@@ -12,4 +12,14 @@ class PlansConfig(AppConfig):
             from confide.portal.access import NavItem, nav_item_add
         except ImportError:  # pragma: no cover - the portal ships with Confide
             return
-        nav_item_add(NavItem(key="plan", label="Your plan", url_name="portal:plan:plan", order=35))
+        from confide.plans.services import shared_plan
+
+        nav_item_add(
+            NavItem(
+                key="plan",
+                label="Your plan",
+                url_name="portal:plan:plan",
+                order=35,
+                shown=lambda person: shared_plan(person) is not None,
+            )
+        )

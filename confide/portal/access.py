@@ -24,7 +24,8 @@ The contract for every view under /portal/ (the sign-in pages excepted):
 
        nav_item_add(NavItem(key="forms", label="Forms", url_name="portal:forms", order=20))
 
-   and pass ``nav="forms"`` in the page's context to mark it current.
+   (``shown=`` takes a function of the signed-in person, for an item that some people have no
+   use for yet), and pass ``nav="forms"`` in the page's context to mark it current.
 """
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ class NavItem:
     label: str
     url_name: str
     order: int = 50
-    # Asked on each page; an item for something the practice does not use stays hidden.
-    shown: Callable[[], bool] | None = None
+    # Asked on each page for the signed-in person: an item for something the practice does not
+    # use, or that holds nothing for this person yet (no questionnaire sent, no plan shown),
+    # stays hidden, so that a new client's page offers only what is there for them.
+    shown: Callable[[Person], bool] | None = None
 
 
 _NAV: dict[str, NavItem] = {}
@@ -73,9 +76,9 @@ def nav_item_add(item: NavItem) -> None:
     _NAV[item.key] = item
 
 
-def nav_items() -> list[NavItem]:
-    """Return the items to show now, by ``order``."""
-    items = [item for item in _NAV.values() if item.shown is None or item.shown()]
+def nav_items(person: Person) -> list[NavItem]:
+    """Return the items to show the person now, by ``order``."""
+    items = [item for item in _NAV.values() if item.shown is None or item.shown(person)]
     return sorted(items, key=lambda item: (item.order, item.label))
 
 

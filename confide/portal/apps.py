@@ -21,7 +21,7 @@ class PortalConfig(AppConfig):
                 label="Payments",
                 url_name="portal:payments",
                 order=45,
-                shown=billing_used,
+                shown=lambda person: billing_used(),
             )
         )
         nav_item_add(

@@ -71,7 +71,9 @@ def test_nothing_shows_until_the_clinician_shares_the_plan(
     page = browser.get(URL).content.decode()
     assert "hasn't shared a treatment plan" in page
     assert SECRET not in page
-    assert "Your plan" in page  # in the navigation
+    assert f'<a href="{URL}"' not in page  # the navigation offers it only once shared
+    _shared(individual, therapist)
+    assert f'<a href="{URL}" aria-current="page">Your plan</a>' in browser.get(URL).content.decode()
 
 
 def test_a_person_reads_and_signs_the_shared_plan(individual: Client, therapist: User) -> None:

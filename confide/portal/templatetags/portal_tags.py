@@ -16,7 +16,8 @@ register = template.Library()
 
 @register.inclusion_tag("portal/_nav.html", takes_context=True)
 def portal_nav(context: dict[str, Any]) -> dict[str, Any]:
-    return {"items": nav_items(), "current": context.get("nav", "")}
+    person = context["request"].portal_person
+    return {"items": nav_items(person), "current": context.get("nav", "")}
 
 
 @register.filter(name="money")
