@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,6 +93,9 @@ class NoteStartForm(forms.Form):
 
 
 NOT_FOR_A_SESSION = ""
+# The longest contact a note records (its minutes field's limit): an end earlier on the clock
+# than the start is read as the next day only when that makes a session no longer than this.
+LONGEST_CONTACT = dt.timedelta(minutes=600)
 DETAIL_FIELDS = ["appointment", "service", "service_date", "start_time", "end_time", "minutes",
                  "format", "present", "others_present"]  # fmt: skip
 RISK_FIELDS = ["risk", "risk_detail"]
@@ -208,12 +212,20 @@ class NoteForm(CleanTextMixin, forms.Form):
             return NoteDetails(appointment_id=appointment_id)
         day = data.get("service_date")
         start, end = data.get("start_time"), data.get("end_time")
+        started_at = wall_to_utc(day, start, tz) if day and start else None
+        ended_at = wall_to_utc(day, end, tz) if day and end else None
+        if day and end and started_at and ended_at and ended_at <= started_at:
+            # A session that ran past midnight ends on the next day; an end a little before
+            # the start is a slip of the keyboard, kept as typed for signing to question.
+            next_day = wall_to_utc(day + dt.timedelta(days=1), end, tz)
+            if next_day - started_at <= LONGEST_CONTACT:
+                ended_at = next_day
         return NoteDetails(
             appointment_id=appointment_id,
             service=data.get("service") or "",
             service_date=day,
-            started_at=wall_to_utc(day, start, tz) if day and start else None,
-            ended_at=wall_to_utc(day, end, tz) if day and end else None,
+            started_at=started_at,
+            ended_at=ended_at,
             minutes=data.get("minutes"),
             format=data.get("format") or "",
             present=tuple(self._people[u] for u in data.get("present", []) if u in self._people),

@@ -159,6 +159,43 @@ def test_signing_stamps_the_signer_as_they_are_that_day(
     assert OTHERS in page
 
 
+def test_a_session_that_ran_past_midnight_ends_on_the_next_day(
+    signed_in: SignIn, therapist: User, couple: Client
+) -> None:
+    day = timezone.now().astimezone(NEW_YORK).date() - dt.timedelta(days=2)
+    late = book(couple, dt.datetime.combine(day, dt.time(23, 30), NEW_YORK))
+    office = signed_in(therapist)
+
+    office.post(
+        _new(couple, late),
+        {**_full(couple, late, start_time="23:35", end_time="00:25"), "sign": ""},
+    )
+
+    note = ClinicalNote.objects.get()
+    assert note.is_signed
+    assert note.minutes == 50
+    assert note.service_date == day
+    assert note.ended_at is not None
+    assert note.ended_at.astimezone(NEW_YORK).date() == day + dt.timedelta(days=1)
+    page = office.get(f"/office/notes/{note.uid}/").content.decode()
+    assert "11:35 PM\u201312:25 AM (50 minutes)" in page
+
+
+def test_an_end_just_before_the_start_is_questioned_not_read_as_the_next_day(
+    signed_in: SignIn, therapist: User, couple: Client, session: Appointment
+) -> None:
+    office = signed_in(therapist)
+
+    response = office.post(
+        _new(couple, session),
+        {**_full(couple, session, start_time="14:05", end_time="13:55"), "sign": ""},
+        follow=True,
+    )
+
+    assert "Give the session&#x27;s actual start and end." in response.content.decode()
+    assert not ClinicalNote.objects.get().is_signed
+
+
 def test_risk_and_others_present_are_sealed_with_the_text(
     signed_in: SignIn, therapist: User, couple: Client, session: Appointment
 ) -> None:
