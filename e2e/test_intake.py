@@ -159,6 +159,9 @@ def test_a_withdrawn_consent_to_sign_electronically_reaches_the_office(
     page.get_by_role("button", name="Withdraw my consent").click()
     expect(page.get_by_text("The practice is told, and will give you paper copies")).to_be_visible()
     expect(page.get_by_role("heading", name="Your paperwork")).to_be_visible()
+    # Coming back later, the page still says so, and how to change one's mind.
+    page.reload()
+    expect(page.get_by_text("you chose to sign on paper")).to_be_visible()
     page_check(page, js=js, width=PHONE["width"])
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/withdrawn-portal-{js}.png", full_page=True)

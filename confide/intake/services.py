@@ -304,6 +304,12 @@ def esign_consent_withdraw(*, person: Person, now: dt.datetime) -> bool:
     return bool(withdrawn)
 
 
+def esign_withdrawn_at(person: Person) -> dt.datetime | None:
+    """Return when the person withdrew consent to sign electronically, unless given again since."""
+    latest = ESignConsent.objects.filter(person=person).order_by("consented_at", "pk").last()
+    return latest.withdrawn_at if latest is not None else None
+
+
 def esign_consent_of(person: Person) -> ESignConsent | None:
     """Return the person's consent to sign electronically in force, or None if none is."""
     return ESignConsent.objects.filter(person=person, withdrawn_at__isnull=True).first()

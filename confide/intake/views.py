@@ -102,6 +102,7 @@ def paperwork(request: HttpRequest) -> HttpResponse:
         "to_sign": [row for row in rows if row["signature"] is None],
         "signed": [row for row in rows if row["signature"] is not None],
         "consent": services.esign_consent_of(person),
+        "paper_since": services.esign_withdrawn_at(person),
         "answered": len(given),
         "questions": len(questions.QUESTIONS),
         # The help-now panel stays while their saved words hold what the screen flags.

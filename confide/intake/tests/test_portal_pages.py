@@ -10,6 +10,7 @@ import time
 import pytest
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from confide.clients.models import Client, Person
@@ -183,6 +184,13 @@ def test_the_consent_is_withdrawn_from_the_disclosure_page(person: Person) -> No
     assert "Your consent to sign electronically is withdrawn." in _text(response)
     assert services.esign_consent_of(person) is None
     assert "Agree and continue" in _text(browser.get(url))
+    # With documents waiting, the paperwork page says that paper is the way now, and how back.
+    paperwork = reverse("portal:intake:paperwork")
+    assert "you chose to sign on paper" not in _text(browser.get(paperwork))
+    services.packet_send(client=person.client, people=[person], actor=None, now=NOW)
+    assert "you chose to sign on paper" in _text(browser.get(paperwork))
+    services.esign_consent_record(person=person, address=None, now=timezone.now())
+    assert "you chose to sign on paper" not in _text(browser.get(paperwork))
 
 
 def test_a_background_save_answers_in_json(person: Person) -> None:
