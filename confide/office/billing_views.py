@@ -63,6 +63,7 @@ from confide.billing.models import (
 )
 from confide.clients.access import client_for
 from confide.clients.models import Client, Person
+from confide.office.document_notice import document_ready_tell
 from confide.practice.models import Clinician, Practice
 
 Role = StaffProfile.Role
@@ -493,8 +494,18 @@ def statement_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         _problem(request, error)
     else:
-        messages.success(request, f"{statement.get_kind_display()} {statement.number} issued.")
+        told = document_ready_tell(document=statement, request=request, now=timezone.now())
+        messages.success(
+            request, f"{statement.get_kind_display()} {statement.number} issued.{_told(told)}"
+        )
     return redirect(_client_billing_url(client))
+
+
+def _told(person: Person | None) -> str:
+    """Return the office's words for whom a document's message went to, if anyone."""
+    if person is None:
+        return ""
+    return f" {person.name} is told in a secure message that it is in their portal."
 
 
 def _pdf(request: HttpRequest, document: Statement | Estimate, what: str) -> HttpResponse:
@@ -538,7 +549,20 @@ def superbills_new(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     if issued:
-        messages.success(request, f"{len(issued)} superbills issued for {year}-{month:02d}.")
+        told = [
+            document_ready_tell(document=statement, request=request, now=timezone.now())
+            for statement in issued
+        ]
+        count = sum(1 for person in told if person is not None)
+        messages.success(
+            request,
+            f"{len(issued)} superbills issued for {year}-{month:02d}."
+            + (
+                f" {count} told in a secure message that theirs is in their portal."
+                if count
+                else ""
+            ),
+        )
     else:
         messages.info(request, f"No coded sessions in {year}-{month:02d}; nothing was issued.")
     return redirect("office:billing")
@@ -566,7 +590,8 @@ def estimate_new(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         _problem(request, error)
     else:
-        messages.success(request, f"Good Faith Estimate {estimate.number} issued.")
+        told = document_ready_tell(document=estimate, request=request, now=timezone.now())
+        messages.success(request, f"Good Faith Estimate {estimate.number} issued.{_told(told)}")
     return redirect(_client_billing_url(client))
 
 

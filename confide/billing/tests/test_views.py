@@ -35,7 +35,9 @@ from confide.billing.models import (
 )
 from confide.billing.tests.conftest import client_named, session, utc
 from confide.clients.models import Client
+from confide.messaging.models import Message
 from confide.office.tests.factories import clinician_of
+from confide.portal.models import PortalAccount
 from confide.practice.models import Clinician
 from confide.scheduling.attendance import outcome_record
 from confide.scheduling.models import Appointment
@@ -512,6 +514,38 @@ def test_an_issued_document_downloads_exactly_as_issued_and_the_download_is_audi
     assert export.summary == f"downloaded {number}"
 
 
+def test_the_payer_with_a_portal_is_told_in_a_message_without_an_amount(
+    signed_in: SignedIn, owner: User, two_sessions: list[Charge], sam: Client
+) -> None:
+    person = sam.people.get()
+    PortalAccount.objects.create(person=person)
+    http = signed_in(owner)
+
+    response = http.post(
+        reverse("office:statement_new", args=[sam.uid]),
+        {"kind": "statement", "start": "2027-03-01", "end": "2027-03-31"},
+    )
+
+    assert _messages(response) == [
+        "Statement ST-2027-0001 issued. Sam is told in a secure message that it is in their portal."
+    ]
+    (message,) = Message.objects.filter(thread__person=person)
+    assert message.sender == Message.Sender.PRACTICE
+    assert message.body == (
+        "A new document is ready for you: your statement ST-2027-0001 is on the Payments page of"
+        " your portal, to read and download."
+    )
+    assert "$" not in message.body
+    # Without an open portal account nobody is told; the document is issued all the same.
+    PortalAccount.objects.filter(person=person).update(active=False)
+    response = http.post(
+        reverse("office:statement_new", args=[sam.uid]),
+        {"kind": "invoice", "start": "2027-03-01", "end": "2027-03-31"},
+    )
+    assert _messages(response)[-1] == "Invoice INV-2027-0001 issued."
+    assert Message.objects.filter(thread__person=person).count() == 1
+
+
 def test_issuing_a_document_locks_its_charges_and_says_so(
     signed_in: SignedIn, owner: User, two_sessions: list[Charge], sam: Client
 ) -> None:
@@ -550,10 +584,17 @@ def test_the_months_superbills_are_issued_one_per_client_with_coded_sessions(
     noshow = session(missed, utc("2027-03-12 15:00"))
     outcome_record(appointment=noshow, outcome=Outcome.NO_SHOW, now=NOW, actor=therapist)
     _attend(client_named(clinician, "April"), utc("2027-04-01 13:00"), therapist)
+    PortalAccount.objects.create(person=sam.people.get())
 
     response = signed_in(owner).post(reverse("office:superbills_new"), {"month": "2027-03"})
 
-    assert _messages(response) == ["2 superbills issued for 2027-03."]
+    assert _messages(response) == [
+        "2 superbills issued for 2027-03."
+        " 1 told in a secure message that theirs is in their portal."
+    ]
+    (told,) = Message.objects.all()
+    assert told.thread.person == sam.people.get()
+    assert "your superbill for March 2027 (SB-2027-000" in told.body
     issued = {s.client: s for s in Statement.objects.all()}
     assert set(issued) == {sam, couple}  # not the no-show (no codes), not April's session
     assert {s.kind for s in issued.values()} == {Statement.Kind.SUPERBILL}
