@@ -164,8 +164,14 @@ def message_send_by_staff(
     upload: Upload | None,
     request: HttpRequest | None,
     now: dt.datetime,
+    read_by_office: bool = True,
 ) -> Message:
-    """Keep a message from the practice to the person, audited, and tell them one is waiting."""
+    """Keep a message from the practice to the person, audited, and tell them one is waiting.
+
+    Writing in a thread is reading it; ``read_by_office=False`` is for a word the office sends
+    without opening the thread (a document is ready), which leaves the person's unread words
+    unread for their clinician.
+    """
     if person.client.anonymized_at:
         raise MessageError("This record has been anonymized.", code="body")
     text = _check_body(body, upload)
@@ -179,7 +185,8 @@ def message_send_by_staff(
             now=now,
             author=user,
         )
-        Thread.objects.filter(pk=thread.pk).update(office_read_at=now)
+        if read_by_office:
+            Thread.objects.filter(pk=thread.pk).update(office_read_at=now)
         _audit(request, user, A.CREATE, "message", message.uid, person, "message sent")
         notices.notice_plan(thread=thread, audience=notices.PERSON, now=now)
     return message

@@ -49,7 +49,13 @@ def document_ready_tell(
         return None
     try:
         message_send_by_staff(
-            person=payer, user=user, body=_words(document), upload=None, request=request, now=now
+            person=payer,
+            user=user,
+            body=_words(document),
+            upload=None,
+            request=request,
+            now=now,
+            read_by_office=False,
         )
     except MessageError:
         return None

@@ -36,6 +36,7 @@ from confide.billing.models import (
 from confide.billing.tests.conftest import client_named, session, utc
 from confide.clients.models import Client
 from confide.messaging.models import Message
+from confide.messaging.services import message_send_by_person
 from confide.office.tests.factories import clinician_of
 from confide.portal.models import PortalAccount
 from confide.practice.models import Clinician
@@ -519,6 +520,7 @@ def test_the_payer_with_a_portal_is_told_in_a_message_without_an_amount(
 ) -> None:
     person = sam.people.get()
     PortalAccount.objects.create(person=person)
+    waiting = message_send_by_person(person=person, body="About Tuesday", upload=None, now=NOW)
     http = signed_in(owner)
 
     response = http.post(
@@ -529,8 +531,10 @@ def test_the_payer_with_a_portal_is_told_in_a_message_without_an_amount(
     assert _messages(response) == [
         "Statement ST-2027-0001 issued. Sam is told in a secure message that it is in their portal."
     ]
-    (message,) = Message.objects.filter(thread__person=person)
+    (message,) = Message.objects.filter(thread__person=person).exclude(pk=waiting.pk)
     assert message.sender == Message.Sender.PRACTICE
+    # The person's own unread message stays unread for their clinician.
+    assert message.thread.office_read_at is None
     assert message.body == (
         "A new document is ready for you: your statement ST-2027-0001 is on the Payments page of"
         " your portal, to read and download."
@@ -543,7 +547,7 @@ def test_the_payer_with_a_portal_is_told_in_a_message_without_an_amount(
         {"kind": "invoice", "start": "2027-03-01", "end": "2027-03-31"},
     )
     assert _messages(response)[-1] == "Invoice INV-2027-0001 issued."
-    assert Message.objects.filter(thread__person=person).count() == 1
+    assert Message.objects.filter(thread__person=person).count() == 2
 
 
 def test_issuing_a_document_locks_its_charges_and_says_so(
