@@ -122,9 +122,15 @@ def test_a_partner_consents_signs_downloads_and_answers_on_a_phone(
     page.get_by_role("link", name="Start the questions").click()
     page_check(page, js=js, width=PHONE["width"])
     if js:
-        # Saved as it is typed, before any button is pressed.
+        # Saved as it is typed, before any button is pressed; the words saying so take a line
+        # kept for them, so the Save button does not move (a tap on it blurs the field, which
+        # starts a save: a button that moved then would miss the tap).
+        save = page.get_by_role("button", name="Save", exact=True)
+        where = "b => b.getBoundingClientRect().top + window.scrollY"  # on the page, not the screen
+        before = save.evaluate(where)
         page.get_by_label("The name you would like us to use").fill("Dana")
         expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+        assert save.evaluate(where) == before
         assert services.answers_of(dana)["preferred_name"] == services.Given("Dana")
     page.get_by_label("Your legal name").fill("Dana Q. Example")
     page.get_by_role("textbox", name="What brings you to therapy?").fill(
