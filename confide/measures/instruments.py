@@ -309,5 +309,53 @@ def score(measure: Instrument, answers: Mapping[str, int]) -> Score:
     return Score(total=total, band=band_of(measure, total), flagged_items=flagged)
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """One DSM-5 symptom cluster of a PCL-5: its items' sum, and how many count as symptoms."""
+
+    letter: str
+    name: str
+    items: tuple[int, ...]
+    # How many of its items must count as symptoms for the DSM-5 pattern.
+    needed: int
+    total: int
+    endorsed: int
+
+    @property
+    def met(self) -> bool:
+        return self.endorsed >= self.needed
+
+
+# The PCL-5's own scoring: the clusters of DSM-5 criteria B to E, each with the number of its
+# items that the diagnostic rule needs; an item rated "Moderately" (2) or more counts.
+_PCL5_CLUSTERS = (
+    ("B", "Intrusions", tuple(range(1, 6)), 1),
+    ("C", "Avoidance", (6, 7), 1),
+    ("D", "Negative changes in thinking and mood", tuple(range(8, 15)), 2),
+    ("E", "Changes in arousal and reactivity", tuple(range(15, 21)), 2),
+)
+PCL5_SYMPTOM = 2
+
+
+def pcl5_clusters(answers: Mapping[str, int]) -> tuple[Cluster, ...]:
+    """Return the four cluster scores of a scored PCL-5's answers (``score`` checks them first)."""
+    return tuple(
+        Cluster(
+            letter=letter,
+            name=name,
+            items=items,
+            needed=needed,
+            total=sum(answers[f"item{n}"] for n in items),
+            endorsed=sum(1 for n in items if answers[f"item{n}"] >= PCL5_SYMPTOM),
+        )
+        for letter, name, items, needed in _PCL5_CLUSTERS
+    )
+
+
+def pcl5_pattern_met(clusters: Sequence[Cluster]) -> bool:
+    """Return True when every cluster has the symptoms DSM-5's rule asks for (a screen only)."""
+    return all(cluster.met for cluster in clusters)
+
+
 def item_counts(measures: Sequence[Instrument]) -> dict[str, int]:
     return {m.code: len(m.items) for m in measures}

@@ -22,7 +22,7 @@ from confide.audit.services import audit_record
 from confide.clients.access import client_for
 from confide.measures import services
 from confide.measures.forms import FollowUpForm, ScheduleForm, SendForm
-from confide.measures.instruments import INSTRUMENTS
+from confide.measures.instruments import INSTRUMENTS, pcl5_clusters, pcl5_pattern_met
 from confide.measures.models import Code, MeasureFlag, MeasureResponse, MeasureSchedule
 
 
@@ -148,7 +148,12 @@ def response_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         request, target_type="measure_response", uid=response.uid, client_uid=response.client.uid
     )
     flags = list(response.flags.all())
+    clusters = None
+    if response.code == "pcl5" and all(row["value"] is not None for row in rows):
+        clusters = pcl5_clusters(given)
     context = {
+        "clusters": clusters,
+        "pattern_met": pcl5_pattern_met(clusters) if clusters else False,
         "response": response,
         "client": response.client,
         "rows": rows,

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client as Browser
 from django.urls import reverse
 
 from confide.clients.models import Person
 from confide.intake import services
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
+from confide.portal.tests.helpers import portal_signed_in
 
 pytestmark = pytest.mark.django_db
 PAPERWORK = "/portal/paperwork/"
@@ -20,16 +17,6 @@ PAPERWORK = "/portal/paperwork/"
 
 def _query(given: str) -> str:
     return urlencode({"next": given})
-
-
-def _signed_in_as(person: Person) -> Browser:
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 @pytest.mark.parametrize(
@@ -56,7 +43,7 @@ def _signed_in_as(person: Person) -> Browser:
 def test_agreeing_returns_only_to_a_page_of_the_portal(
     person: Person, given: str, lands_on: str
 ) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:disclosure")
 
     response = browser.post(url + "?" + _query(given), {"agree": "on"})
@@ -67,7 +54,7 @@ def test_agreeing_returns_only_to_a_page_of_the_portal(
 
 
 def test_not_now_leads_back_to_the_page_named_and_never_elsewhere(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:disclosure")
 
     back = browser.get(url + "?next=/portal/plan/").content.decode()

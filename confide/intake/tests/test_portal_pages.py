@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import time
 
 import pytest
 from django.test import Client as Browser
@@ -17,21 +16,10 @@ from confide.clients.models import Client, Person
 from confide.intake import services, texts
 from confide.intake.models import Answer, IntakeDocument, PacketItem, Signature
 from confide.intake.tests.conftest import NOW
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
+from confide.portal.tests.helpers import portal_signed_in
 
 pytestmark = pytest.mark.django_db
 Kind = IntakeDocument.Kind
-
-
-def _signed_in_as(person: Person) -> Browser:
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def _text(response: object) -> str:
@@ -57,7 +45,7 @@ def test_the_pages_need_a_portal_sign_in(person: Person) -> None:
 
 def test_a_first_signature_goes_through_the_disclosure_then_signs(person: Person) -> None:
     services.packet_send(client=person.client, people=[person], actor=None, now=NOW)
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     item = _item(person, Kind.CONSENT)
     overview = _text(browser.get(reverse("portal:intake:paperwork")))
     assert "Informed consent to treatment" in overview
@@ -102,7 +90,7 @@ def test_signing_without_the_intent_says_so_and_signs_nothing(person: Person) ->
     item = _item(person, Kind.CONSENT)
     version = item.document.current_version()
     assert version is not None
-    response = _signed_in_as(person).post(
+    response = portal_signed_in(person).post(
         reverse("portal:intake:document", args=[item.uid]),
         {"version": str(version.uid), "typed_name": "Sam Rivera"},
     )
@@ -118,7 +106,7 @@ def test_a_version_changed_while_reading_is_not_signed(person: Person) -> None:
     read = item.document.current_version()
     assert read is not None
     services.version_save(kind=Kind.CONSENT, title="Consent", body="New words.", actor=None)
-    response = _signed_in_as(person).post(
+    response = portal_signed_in(person).post(
         reverse("portal:intake:document", args=[item.uid]),
         {"version": str(read.uid), "typed_name": "Sam Rivera", "intent": "on"},
     )
@@ -139,7 +127,7 @@ def test_a_partner_never_reaches_the_other_partners_items_signatures_or_answers(
         person=alex, version=version, typed_name="Alex Moreno", intent=True, address=None, now=NOW
     )
     services.answers_save(person=alex, data={"reason": "we fight about money"})
-    browser = _signed_in_as(jordan)
+    browser = portal_signed_in(jordan)
     alex_item = _item(alex, Kind.CONSENT)
     assert browser.get(reverse("portal:intake:document", args=[alex_item.uid])).status_code == 404
     assert browser.get(reverse("portal:intake:signed", args=[signature.uid])).status_code == 404
@@ -148,7 +136,7 @@ def test_a_partner_never_reaches_the_other_partners_items_signatures_or_answers(
 
 
 def test_the_questionnaire_saves_as_it_goes_and_skips_say_so(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:questionnaire")
     page = _text(browser.get(url))
     assert "Why we ask:" in page
@@ -167,7 +155,7 @@ def test_the_questionnaire_saves_as_it_goes_and_skips_say_so(person: Person) -> 
 
 
 def test_a_date_of_birth_in_the_future_is_refused_next_to_the_field(person: Person) -> None:
-    response = _signed_in_as(person).post(
+    response = portal_signed_in(person).post(
         reverse("portal:intake:questionnaire"), {"date_of_birth": "2999-01-01"}
     )
     assert response.status_code == 400
@@ -177,7 +165,7 @@ def test_a_date_of_birth_in_the_future_is_refused_next_to_the_field(person: Pers
 
 def test_the_consent_is_withdrawn_from_the_disclosure_page(person: Person) -> None:
     services.esign_consent_record(person=person, address=None, now=NOW)
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:disclosure")
     assert "Withdraw my consent" in _text(browser.get(url))
     response = browser.post(url, {"withdraw": "1"}, follow=True)
@@ -194,7 +182,7 @@ def test_the_consent_is_withdrawn_from_the_disclosure_page(person: Person) -> No
 
 
 def test_a_background_save_answers_in_json(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:questionnaire")
     saved = browser.post(url, {"autosave": "1", "preferred_name": "Sam"})
     assert saved.status_code == 200
@@ -223,7 +211,7 @@ def test_a_release_shows_who_signs_for_the_person_only_when_given(
         actor=None, now=NOW,
     )  # fmt: skip
     page = _text(
-        _signed_in_as(person).get(
+        portal_signed_in(person).get(
             reverse("portal:intake:document", args=[_item(person, Kind.RELEASE).uid])
         )
     )

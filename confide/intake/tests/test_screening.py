@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,24 +16,13 @@ from confide.clients.screening import pattern_sources
 from confide.intake import services
 from confide.intake.models import Answer, AnswerFlag
 from confide.intake.tests.conftest import NOW
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
+from confide.portal.tests.helpers import portal_signed_in
 
 pytestmark = pytest.mark.django_db
 WORDS = "Honestly I keep thinking everyone would be better off without me."
 ORDINARY = "I would like to understand why I feel so ashamed around my family."
 PANEL = "You don't have to carry this alone."
 HIDDEN = "<div data-intake-help hidden>"
-
-
-def _signed_in_as(person: Person) -> Browser:
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def _text(response: object) -> str:
@@ -84,7 +72,7 @@ def test_ordinary_words_about_hard_feelings_raise_no_flag(person: Person) -> Non
 
 
 def test_the_person_sees_the_help_panel_at_once_after_saving(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:questionnaire")
     assert HIDDEN in _text(browser.get(url))
 
@@ -101,7 +89,7 @@ def test_the_person_sees_the_help_panel_at_once_after_saving(person: Person) -> 
 
 
 def test_save_and_go_back_shows_the_panel_on_the_paperwork_page(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     response = browser.post(
         reverse("portal:intake:questionnaire"), {"reason": WORDS, "done": "1"}, follow=True
     )
@@ -113,7 +101,7 @@ def test_save_and_go_back_shows_the_panel_on_the_paperwork_page(person: Person) 
 
 
 def test_a_background_save_says_only_whether_to_show_help(person: Person) -> None:
-    browser = _signed_in_as(person)
+    browser = portal_signed_in(person)
     url = reverse("portal:intake:questionnaire")
 
     flagged = browser.post(url, {"autosave": "1", "reason": WORDS})

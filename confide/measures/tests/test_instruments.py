@@ -12,6 +12,8 @@ from confide.measures.instruments import (
     PHQ9,
     Instrument,
     ScoringError,
+    pcl5_clusters,
+    pcl5_pattern_met,
     score,
 )
 
@@ -129,6 +131,27 @@ def test_csi4_example_partner() -> None:
     # "Happy" (3), "Mostly True" (3), "Somewhat" (2), "Somewhat" (2): 10, below 13.5.
     result = score(CSI4, {"item1": 3, "item2": 3, "item3": 2, "item4": 2})
     assert (result.total, result.band) == (10, "Notable relationship dissatisfaction")
+
+
+def test_pcl5_clusters_follow_its_scoring_rule() -> None:
+    # "Moderately" on the fewest items the DSM-5 rule needs (one B, one C, two D, two E): the
+    # pattern is met while the total, 12, is far below the cut-off, as the scoring notes warn.
+    answers = _all(PCL5, 0) | {f"item{n}": 2 for n in (1, 6, 8, 9, 15, 16)}
+    clusters = pcl5_clusters(answers)
+    assert [(c.letter, c.items[0], c.items[-1], c.total, c.endorsed) for c in clusters] == [
+        ("B", 1, 5, 2, 1),
+        ("C", 6, 7, 2, 1),
+        ("D", 8, 14, 4, 2),
+        ("E", 15, 20, 4, 2),
+    ]
+    assert pcl5_pattern_met(clusters)
+    assert score(PCL5, answers).band == "Below the provisional cut-off"
+    # "A little bit" is not a symptom for the rule; one D short, and the pattern is not met.
+    assert not pcl5_pattern_met(pcl5_clusters(answers | {"item9": 1}))
+    # Everything "A little bit": 20, and no cluster has a symptom.
+    assert [c.endorsed for c in pcl5_clusters(_all(PCL5, 1))] == [0, 0, 0, 0]
+    # Every item "Extremely": the clusters' sums are the whole 80.
+    assert [c.total for c in pcl5_clusters(_all(PCL5, 4))] == [20, 8, 28, 24]
 
 
 @pytest.mark.parametrize(("value", "flagged"), [(0, ()), (1, (9,)), (2, (9,)), (3, (9,))])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 import zoneinfo
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 import pytest
@@ -26,22 +26,10 @@ from confide.measures.models import MeasureFlag, MeasureRequest, MeasureResponse
 from confide.measures.tasks import send_measure_link
 from confide.notifications.tests.factories import FORBIDDEN_WORDS, words_outside_links
 from confide.office.tests.factories import therapist_user
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 
 NOW = dt.datetime(2026, 11, 30, 17, 5, tzinfo=dt.UTC)
 SECRET = "CANARY-MEASURE-7c1e work has been busy lately"
-
-
-def _portal(person: Person) -> Browser:
-    PortalAccount.objects.get_or_create(person=person, defaults={"active": True})
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def _send(client: Client, person: Person, code: str = "phq9") -> MeasureRequest:
@@ -58,7 +46,7 @@ def _answers(count: int, value: int = 1, **overrides: int) -> dict[str, str]:
 
 
 def test_a_portal_person_answers_and_it_is_scored_and_sealed(person: Person) -> None:
-    browser = _portal(person)
+    browser = portal_signed_in(person)
     ask = _send(person.client, person)
     assert ask.expires_at is None  # in the portal, no link
     page = browser.get(reverse("portal:measures:list"))
@@ -90,7 +78,7 @@ def test_a_portal_person_answers_and_it_is_scored_and_sealed(person: Person) -> 
 def test_item_9_above_zero_shows_the_panel_and_flags_today(
     person: Person, signed_in: Callable[..., Browser]
 ) -> None:
-    browser = _portal(person)
+    browser = portal_signed_in(person)
     ask = _send(person.client, person)
     response = browser.post(
         reverse("portal:measures:answer", args=[ask.uid]), _answers(9, 0, item9=2), follow=True
@@ -127,7 +115,7 @@ def test_item_9_above_zero_shows_the_panel_and_flags_today(
 def test_a_flagged_comment_raises_a_flag_shown_with_its_categories(
     person: Person, signed_in: Callable[..., Browser]
 ) -> None:
-    browser = _portal(person)
+    browser = portal_signed_in(person)
     ask = _send(person.client, person, "gad7")
     response = browser.post(
         reverse("portal:measures:answer", args=[ask.uid]),
@@ -174,7 +162,7 @@ def test_other_needs_a_note_and_a_flag_is_followed_up_once(person: Person) -> No
 
 
 def test_a_missing_answer_is_asked_for_and_nothing_is_saved(person: Person) -> None:
-    browser = _portal(person)
+    browser = portal_signed_in(person)
     ask = _send(person.client, person)
     data = _answers(9, 1)
     del data["item4"]
@@ -236,9 +224,9 @@ def test_csi4_is_for_couples_and_each_partner_answers_alone(person: Person, coup
     alex, jordan = person_of(couple, 0), person_of(couple, 1)
     ask = _send(couple, alex, "csi4")
     # Jordan's portal does not show or open Alex's.
-    jordan_browser = _portal(jordan)
+    jordan_browser = portal_signed_in(jordan)
     assert jordan_browser.get(reverse("portal:measures:answer", args=[ask.uid])).status_code == 404
-    alex_browser = _portal(alex)
+    alex_browser = portal_signed_in(alex)
     alex_browser.post(
         reverse("portal:measures:answer", args=[ask.uid]),
         {"item1": "3", "item2": "3", "item3": "2", "item4": "2"},
@@ -258,14 +246,17 @@ def test_person_a_never_sees_person_bs_measures(person: Person) -> None:
     services.share_set(
         client=person.client, code="phq9", shared=True, actor=None, now=NOW, request=None
     )
-    mine = _portal(person).get(reverse("portal:measures:list")).content.decode()
+    mine = portal_signed_in(person).get(reverse("portal:measures:list")).content.decode()
     assert "<svg" in mine
     assert "<td>18</td>" in mine
-    theirs = _portal(other).get(reverse("portal:measures:list")).content.decode()
+    theirs = portal_signed_in(other).get(reverse("portal:measures:list")).content.decode()
     assert "<svg" not in theirs
     assert "<td>18</td>" not in theirs
     saved = MeasureResponse.objects.get()
-    assert _portal(other).get(reverse("portal:measures:done", args=[saved.uid])).status_code == 404
+    assert (
+        portal_signed_in(other).get(reverse("portal:measures:done", args=[saved.uid])).status_code
+        == 404
+    )
 
 
 def test_the_trend_shows_only_when_shared(person: Person) -> None:
@@ -273,7 +264,7 @@ def test_the_trend_shows_only_when_shared(person: Person) -> None:
     services.response_save(
         ask=ask, answers={f"item{n}": 1 for n in range(1, 10)}, comment="", now=NOW, request=None
     )
-    page = _portal(person).get(reverse("portal:measures:list")).content.decode()
+    page = portal_signed_in(person).get(reverse("portal:measures:list")).content.decode()
     assert "<svg" not in page
 
 
@@ -385,3 +376,30 @@ def test_a_flagged_comment_is_never_called_not_flagged(
     html = office.get(reverse("office:measure_response", args=[saved.uid])).content.decode()
     assert "Not flagged" not in html
     assert "What was flagged:" in html
+
+
+def test_a_pcl5_shows_its_clusters_and_whether_the_pattern_is_met(
+    person: Person, signed_in: Callable[..., Browser]
+) -> None:
+    ask = _send(person.client, person, "pcl5")
+    answers = {f"item{n}": 0 for n in range(1, 21)} | {f"item{n}": 3 for n in (2, 7, 10, 11)}
+    saved = services.response_save(
+        ask=ask, answers=answers | {"item17": 2, "item20": 4}, comment="", now=NOW, request=None
+    )
+    office = signed_in(therapist_user())
+    html = office.get(reverse("office:measure_response", args=[saved.uid])).content.decode()
+    text = unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+    assert "DSM-5 symptom clusters" in text
+    assert "B. Intrusions 1\u20135 3 1 (the rule needs 1)" in text
+    assert "C. Avoidance 6\u20137 3 1 (the rule needs 1)" in text
+    assert "D. Negative changes in thinking and mood 8\u201314 6 2 (the rule needs 2)" in text
+    assert "E. Changes in arousal and reactivity 15\u201320 6 2 (the rule needs 2)" in text
+    assert "The answers meet the DSM-5 symptom pattern" in text
+    assert "not a diagnosis" in text
+    # Another measure has no clusters.
+    other = _send(person.client, person, "gad7")
+    gad = services.response_save(
+        ask=other, answers={f"item{n}": 1 for n in range(1, 8)}, comment="", now=NOW,
+        request=None,
+    )  # fmt: skip
+    assert "DSM-5" not in office.get(reverse("office:measure_response", args=[gad.uid])).text

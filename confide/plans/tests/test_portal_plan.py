@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import time
 from collections.abc import Callable
 
 import pytest
@@ -19,9 +18,7 @@ from confide.intake.services import esign_consent_record
 from confide.plans import services
 from confide.plans.content import Objective, PlanContent
 from confide.plans.models import PlanSignature, TreatmentPlan
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 
 SECRET = "CANARY-PORTAL-PLAN-2b7f feeling small at family dinners"
 NOW = dt.datetime(2030, 1, 7, 15, tzinfo=dt.UTC)
@@ -29,15 +26,9 @@ URL = "/portal/plan/"
 
 
 def _portal(person: Person, *, consent: bool = True) -> Browser:
-    PortalAccount.objects.get_or_create(person=person, defaults={"active": True})
     if consent:
         esign_consent_record(person=person, address=None, now=timezone.now())
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
+    return portal_signed_in(person)
 
 
 def _shared(client: Client, therapist: User, problems: str = SECRET) -> TreatmentPlan:

@@ -1,20 +1,35 @@
-"""Run the portal's queued messages here, as the worker would, and make people to sign in."""
+"""Run the portal's queued messages here, as the worker would; make people and sign them in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.tasks import TaskContext, TaskResultStatus
+from django.test import Client as Browser
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from confide.clients import services
 from confide.clients.models import Client, Person
 from confide.clients.services import PersonDetails
+from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
+from confide.portal.models import PortalAccount
 from confide.practice.models import Clinician
 from confide.scheduling.models import Appointment, AppointmentType
+
+
+def portal_signed_in(person: Person) -> Browser:
+    """Return a test browser signed in to the portal as the person, with an account if need be."""
+    PortalAccount.objects.get_or_create(person=person)
+    browser = Browser()
+    session = browser.session
+    now = time.time()
+    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
+    session.save()
+    return browser
 
 
 def portal_tasks_run() -> list[str]:

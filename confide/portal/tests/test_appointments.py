@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import time
 
 import pytest
 from django.test import Client as Browser
@@ -13,23 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confide.clients.models import Person
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of, session_make
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in, session_make
 from confide.practice.models import Practice
 from confide.scheduling.models import Appointment
 
 pytestmark = pytest.mark.usefixtures("demo")
-
-
-def _signed_in_as(person: Person) -> Browser:
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def _text(response: object) -> str:
@@ -47,7 +34,7 @@ def avery() -> Person:
 
 def test_a_person_cancels_their_appointment_after_confirming(avery: Person) -> None:
     appointment = session_make(avery.client, start=_in_days(6))
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
     token = appointment.manage_token()
 
     asked = browser.get(reverse("portal:appointment_cancel", args=[token]))
@@ -68,7 +55,7 @@ def test_inside_the_cancellation_window_it_says_to_call(avery: Person) -> None:
     appointment = session_make(
         avery.client, start=timezone.now().replace(microsecond=0) + dt.timedelta(hours=hours - 1)
     )
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
     token = appointment.manage_token()
 
     page = _text(browser.get(reverse("portal:appointment", args=[token])))
@@ -83,7 +70,7 @@ def test_inside_the_cancellation_window_it_says_to_call(avery: Person) -> None:
 
 def test_a_person_moves_their_appointment_to_an_open_time(avery: Person) -> None:
     appointment = session_make(avery.client, start=_in_days(6))
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
     token = appointment.manage_token()
     move = reverse("portal:appointment_move", args=[token])
     times = []
@@ -110,7 +97,7 @@ def test_a_person_moves_their_appointment_to_an_open_time(avery: Person) -> None
 
 def test_a_time_that_is_not_open_is_refused_next_to_the_times(avery: Person) -> None:
     appointment = session_make(avery.client, start=_in_days(6))
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
     move = reverse("portal:appointment_move", args=[appointment.manage_token()])
     # Three in the morning is outside anyone's hours.
     night = _in_days(8).replace(hour=3, minute=0).isoformat()
@@ -127,7 +114,7 @@ def test_either_partner_may_change_a_joint_appointment() -> None:
     couple = client_make(("Dana Example", "dana@example.org"), ("Kai Example", "kai@example.org"))
     appointment = session_make(couple, start=_in_days(6))
 
-    browser = _signed_in_as(person_of(couple, 1))
+    browser = portal_signed_in(person_of(couple, 1))
     browser.post(reverse("portal:appointment_cancel", args=[appointment.manage_token()]))
 
     appointment.refresh_from_db()
@@ -138,7 +125,7 @@ def test_either_partner_may_change_a_joint_appointment() -> None:
 def test_another_clients_appointment_is_not_found(avery: Person, name: str) -> None:
     theirs = client_make(("Blair Example", "blair@example.org"))
     other = session_make(theirs, start=_in_days(6))
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
     url = reverse(f"portal:{name}", args=[other.manage_token()])
 
     assert browser.get(url).status_code == 404
@@ -151,7 +138,7 @@ def test_another_clients_appointment_is_not_found(avery: Person, name: str) -> N
 
 
 def test_a_made_up_token_is_not_found(avery: Person) -> None:
-    browser = _signed_in_as(avery)
+    browser = portal_signed_in(avery)
 
     assert browser.get(reverse("portal:appointment", args=["made-up"])).status_code == 404
 

@@ -23,11 +23,10 @@ from confide.measures import services as measures
 from confide.messaging import services as messaging
 from confide.messaging.models import Attachment
 from confide.office.tests.factories import therapist_user
-from confide.portal.tests.helpers import client_make, person_of, session_make
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in, session_make
 from confide.portal.tests.test_payments import (
     account_with_papers,
     billing,  # noqa: F401  (a fixture)
-    signed_in_as,
 )
 from confide.portal.tests.test_portal_access import portal_routes
 
@@ -138,7 +137,7 @@ def test_each_person_reaches_their_own_things(
     a_and_b: tuple[Person, Things, Person, Things],
 ) -> None:
     a, a_things, _, _ = a_and_b
-    browser = signed_in_as(a)
+    browser = portal_signed_in(a)
     routes = {name: "/" + route for name, route, _ in portal_routes()}
 
     for name, url in _addresses(a_things).items():
@@ -152,7 +151,7 @@ def test_client_a_reaches_nothing_of_client_b(
     a_and_b: tuple[Person, Things, Person, Things],
 ) -> None:
     a, _, _, b_things = a_and_b
-    browser = signed_in_as(a)
+    browser = portal_signed_in(a)
     routes = {name: "/" + route for name, route, _ in portal_routes()}
 
     addresses = {
@@ -169,7 +168,7 @@ def test_a_partner_reaches_nothing_of_the_other_partners_own() -> None:
     )
     dana, kai = person_of(couple, 0), person_of(couple, 1)
     kais = _things_of(kai, hour=0)
-    browser = signed_in_as(dana)
+    browser = portal_signed_in(dana)
 
     # Appointments belong to the couple; everything else of Kai's is Kai's alone.
     own = {
@@ -178,7 +177,7 @@ def test_a_partner_reaches_nothing_of_the_other_partners_own() -> None:
     for name, url in own.items():
         assert _status(browser, name, url, kais) == 404, name
     # The bills go to Dana (the first partner) here, so Kai's portal has no billing PDF either.
-    kai_browser = signed_in_as(kai)
+    kai_browser = portal_signed_in(kai)
     assert (
         _status(kai_browser, "portal:payment_document", "/portal/payments/download/", kais) == 404
     )

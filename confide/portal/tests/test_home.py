@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import time
 
 import pytest
 from django.test import Client as Browser
 from django.utils import timezone
 
-from confide.clients.models import Person
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of, session_make
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in, session_make
 from confide.scheduling.models import Appointment
 
 pytestmark = pytest.mark.usefixtures("demo")
-
-
-def _signed_in_as(person: Person) -> Browser:
-    """Return a browser whose session is signed in to the portal as the person."""
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def _home(browser: Browser) -> str:
@@ -45,7 +30,7 @@ def test_each_partner_of_a_couple_sees_the_joint_appointments() -> None:
     joint = session_make(couple, start=_soon(3))
 
     for index in (0, 1):
-        page = _home(_signed_in_as(person_of(couple, index)))
+        page = _home(portal_signed_in(person_of(couple, index)))
         assert joint.manage_token() in page
 
 
@@ -56,7 +41,7 @@ def test_a_person_never_sees_another_clients_appointments() -> None:
     other = session_make(theirs, start=_soon(4))
     past_other = session_make(theirs, start=_soon(-7))
 
-    page = _home(_signed_in_as(person_of(mine)))
+    page = _home(portal_signed_in(person_of(mine)))
 
     assert own.manage_token() in page
     assert other.manage_token() not in page
@@ -72,7 +57,7 @@ def test_times_are_shown_in_the_persons_own_zone() -> None:
     start = dt.datetime(2031, 3, 4, 17, 0, tzinfo=dt.UTC)
     session_make(client, start=start)
 
-    page = _home(_signed_in_as(person))
+    page = _home(portal_signed_in(person))
 
     # 17:00 UTC is 9:00 AM in Los Angeles in March before daylight saving starts.
     assert "Tuesday, March 4, 9:00 AM" in page
@@ -84,7 +69,7 @@ def test_the_join_link_shows_only_while_the_room_is_open() -> None:
     open_now = session_make(client, start=timezone.now() - dt.timedelta(minutes=5))
     Appointment.objects.filter(pk=open_now.pk).update(video_room_url="https://video.example.org/r")
     later = session_make(client, start=_soon(5))
-    browser = _signed_in_as(person_of(client))
+    browser = portal_signed_in(person_of(client))
 
     page = _home(browser)
 
@@ -96,7 +81,7 @@ def test_the_join_link_shows_only_while_the_room_is_open() -> None:
 def test_each_upcoming_appointment_offers_a_calendar_file_and_a_way_to_change_it() -> None:
     client = client_make(("Avery Example", "avery@example.org"))
     upcoming = session_make(client, start=_soon(3))
-    browser = _signed_in_as(person_of(client))
+    browser = portal_signed_in(person_of(client))
 
     page = _home(browser)
     token = upcoming.manage_token()
@@ -114,7 +99,7 @@ def test_past_and_cancelled_appointments_are_listed_apart() -> None:
     cancelled = session_make(client, start=_soon(6))
     Appointment.objects.filter(pk=cancelled.pk).update(status=Appointment.Status.CANCELLED)
 
-    page = _home(_signed_in_as(person_of(client)))
+    page = _home(portal_signed_in(person_of(client)))
 
     assert "Nothing is booked right now." in page
     assert page.count("<li>") >= 1

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from django.test import Client as Browser
 from django.utils import timezone
 
 from confide.billing.models import BillingSettings
 from confide.clients.models import Person
 from confide.measures import services as measures
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
 def _nav(person: Person) -> list[str]:
     """Return the labels of the navigation the person sees on their home page, in order."""
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    page = browser.get("/portal/").content.decode()
+    page = portal_signed_in(person).get("/portal/").content.decode()
     nav = re.search(r'<nav class="site-nav" aria-label="Your page">(.*?)</nav>', page, re.S)
     assert nav is not None
     return re.findall(r"<a [^>]*>([^<]+)</a>", nav.group(1))

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import struct
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +21,10 @@ from fido2.cose import ES256
 from fido2.utils import websafe_decode, websafe_encode
 from fido2.webauthn import Aaguid, AttestedCredentialData
 
-from confide.clients.models import Person
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
+from confide.portal.access import PERSON
 from confide.portal.models import PortalAccount, PortalPasskey
 from confide.portal.services import portal_access_close, portal_invite
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -181,18 +179,9 @@ def test_an_unreadable_answer_is_refused_calmly() -> None:
     assert "The passkey's answer could not be read" in _messages(response)
 
 
-def _signed_in_as(person: Person) -> Browser:
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
-
-
 def test_the_passkey_page_names_the_site_and_person_neutrally() -> None:
     account = _account()
-    page = _messages(_signed_in_as(account.person).get(reverse("portal:passkeys")))
+    page = _messages(portal_signed_in(account.person).get(reverse("portal:passkeys")))
 
     found = re.search(r'<script id="passkey-options"[^>]*>(.*?)</script>', page, re.S)
     assert found
@@ -209,7 +198,7 @@ def test_a_person_removes_only_their_own_passkey() -> None:
     theirs = _account("Blair Example", "blair@example.org")
     own = Authenticator.make().stored_for(mine)
     other = Authenticator.make().stored_for(theirs)
-    browser = _signed_in_as(mine.person)
+    browser = portal_signed_in(mine.person)
 
     browser.post(reverse("portal:passkey_remove"), {"passkey": str(other.uid)})
     assert PortalPasskey.objects.filter(pk=other.pk).exists()

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import html
 import io
-import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,11 +19,9 @@ from confide.billing.demo import billing_demo_load
 from confide.billing.estimates import estimate_issue
 from confide.billing.models import Account, BillingSettings, Estimate, Payment, Statement
 from confide.billing.statements import statement_issue
-from confide.clients.models import Client, Person
+from confide.clients.models import Client
 from confide.office.tests.factories import therapist_user
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
-from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of, session_make
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in, session_make
 from confide.practice.models import Clinician
 from confide.scheduling.attendance import outcome_record
 from confide.scheduling.models import Appointment
@@ -32,17 +29,6 @@ from confide.scheduling.models import Appointment
 pytestmark = pytest.mark.usefixtures("demo")
 
 # The demo practice's fees (confide/billing/demo.py): an individual session is $200.00.
-
-
-def signed_in_as(person: Person) -> Browser:
-    """Return a browser whose session is signed in to the portal as the person."""
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -136,7 +122,7 @@ def test_a_person_sees_their_balance_charges_payments_and_papers(
 ) -> None:
     statement, superbill, estimate = account_with_papers(avery, therapist)
 
-    page = page_of(signed_in_as(person_of(avery)))
+    page = page_of(portal_signed_in(person_of(avery)))
 
     assert "Still to pay: <strong>$250.00</strong>" in page  # two sessions of $200.00, $150.00 paid
     assert page.count("Individual psychotherapy") == 2
@@ -151,15 +137,15 @@ def test_a_person_sees_their_balance_charges_payments_and_papers(
 
 
 def test_the_page_writes_nothing(avery: Client) -> None:
-    page_of(signed_in_as(person_of(avery)))
+    page_of(portal_signed_in(person_of(avery)))
 
     assert not Account.objects.filter(client=avery).exists()
-    assert "No charges yet." in page_of(signed_in_as(person_of(avery)))
+    assert "No charges yet." in page_of(portal_signed_in(person_of(avery)))
 
 
 def test_each_download_is_the_issued_pdf_and_is_audited(avery: Client, therapist: User) -> None:
     statement, superbill, estimate = account_with_papers(avery, therapist)
-    browser = signed_in_as(person_of(avery))
+    browser = portal_signed_in(person_of(avery))
 
     for document, words in (
         (statement, ["Statement", "Avery Example", "$400.00", "$150.00", "$250.00", "1042"]),
@@ -184,7 +170,7 @@ def test_a_download_is_a_post_naming_the_paper_in_the_form_only(
     avery: Client, therapist: User
 ) -> None:
     statement, *_ = account_with_papers(avery, therapist)
-    browser = signed_in_as(person_of(avery))
+    browser = portal_signed_in(person_of(avery))
     page = page_of(browser)
 
     assert f'name="document" value="{statement.uid}"' in page
@@ -198,7 +184,7 @@ def test_client_a_never_sees_client_bs_money_or_papers(avery: Client, therapist:
     blair = client_make(("Blair Example", "blair@example.org"))
     account_with_papers(avery, therapist, paid=15000)
     blairs = account_with_papers(blair, therapist, paid=3300, hour=2)
-    browser = signed_in_as(person_of(avery))
+    browser = portal_signed_in(person_of(avery))
 
     page = page_of(browser)
     assert "$33.00" not in page
@@ -217,11 +203,11 @@ def test_in_a_couple_only_the_partner_billed_sees_the_money(therapist: User) -> 
     services.account_update(client=couple, payer=kai, self_pay=True, actor=therapist)
     papers = account_with_papers(couple, therapist)
 
-    kai_page = page_of(signed_in_as(kai))
+    kai_page = page_of(portal_signed_in(kai))
     assert "Still to pay: <strong>$250.00</strong>" in kai_page
     assert all(p.number in kai_page for p in papers)
 
-    browser = signed_in_as(dana)
+    browser = portal_signed_in(dana)
     dana_page = page_of(browser)
     assert "The bills for your sessions together go to Kai Example" in dana_page
     assert "$" not in dana_page.split("<main", 1)[1]
@@ -233,7 +219,7 @@ def test_in_a_couple_only_the_partner_billed_sees_the_money(therapist: User) -> 
 def test_without_billing_nothing_shows(avery: Client, therapist: User) -> None:
     statement, *_ = account_with_papers(avery, therapist)
     BillingSettings.objects.filter(pk=1).update(enabled=False)
-    browser = signed_in_as(person_of(avery))
+    browser = portal_signed_in(person_of(avery))
 
     home = html.unescape(browser.get("/portal/").content.decode())
     assert "Payments" not in home
@@ -243,7 +229,7 @@ def test_without_billing_nothing_shows(avery: Client, therapist: User) -> None:
 
 
 def test_with_billing_every_portal_page_offers_payments(avery: Client) -> None:
-    home = html.unescape(signed_in_as(person_of(avery)).get("/portal/").content.decode())
+    home = html.unescape(portal_signed_in(person_of(avery)).get("/portal/").content.decode())
 
     assert '<a href="/portal/payments/">Payments</a>' in home
 
@@ -257,7 +243,7 @@ def test_an_estimate_replaced_says_so(avery: Client, therapist: User) -> None:
     )  # fmt: skip
     assert Estimate.objects.get(pk=first.pk).replaced_by == second
 
-    page = page_of(signed_in_as(person_of(avery)))
+    page = page_of(portal_signed_in(person_of(avery)))
     assert second.number in page
     assert first.number in page
     assert page.count("replaced by a newer estimate") == 1

@@ -16,9 +16,8 @@ from confide.intake.models import AnswerFlag
 from confide.measures import services as measures
 from confide.measures.models import MeasureFlag
 from confide.messaging import services as messaging
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 from confide.records import services
-from confide.records.tests.test_records import signed_in_as
 
 pytestmark = pytest.mark.usefixtures("demo")
 NOW = dt.datetime(2026, 11, 30, 17, 5, tzinfo=dt.UTC)
@@ -62,7 +61,7 @@ def test_a_partners_log_leaves_out_the_others_message_measure_and_intake_flag(
     kais = {e.target_type for e in services.access_events(kai)}
     assert {"message", "measure_request", "measure_flag", "intake_flag"} <= kais
 
-    text = html.unescape(signed_in_as(dana).get("/portal/record/").content.decode())
+    text = html.unescape(portal_signed_in(dana).get("/portal/record/").content.decode())
     assert "Nobody in the practice has opened your record yet" in text
     assert "Added your record" not in text
 
@@ -89,7 +88,7 @@ def test_what_the_couple_shares_stays_in_both_logs(owner: User) -> None:
 def test_the_log_names_messages_and_questionnaires_in_plain_words(owner: User) -> None:
     _, kai = _kai_things(owner)
 
-    text = html.unescape(signed_in_as(kai).get("/portal/record/").content.decode())
+    text = html.unescape(portal_signed_in(kai).get("/portal/record/").content.decode())
 
     assert "Added a secure message" in text
     assert "Added a questionnaire" in text

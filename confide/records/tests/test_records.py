@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import time
 import zoneinfo
 from typing import Any
 
@@ -25,25 +24,13 @@ from confide.clients.services import client_export
 from confide.intake import services as intake
 from confide.intake.models import IntakeDocument
 from confide.notifications.tests.factories import FORBIDDEN_WORDS, words_outside_links
-from confide.portal.access import PERSON, SEEN_AT, SIGNED_IN_AT
 from confide.portal.models import PortalAccount
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 from confide.records import services
 from confide.records.models import PortalNotice, RecordRequest
 
 pytestmark = pytest.mark.usefixtures("demo")
 NOW = dt.datetime(2026, 11, 30, 17, 5, tzinfo=dt.UTC)
-
-
-def signed_in_as(person: Person) -> Browser:
-    """Return a browser signed in to the portal as the person."""
-    PortalAccount.objects.get_or_create(person=person)
-    browser = Browser()
-    session = browser.session
-    now = time.time()
-    session.update({PERSON: person.pk, SIGNED_IN_AT: now, SEEN_AT: now})
-    session.save()
-    return browser
 
 
 def records_tasks_run() -> list[str]:
@@ -112,7 +99,7 @@ def test_the_log_names_who_opened_the_record_by_role_without_the_summary(owner: 
         client_uid=client.uid,
     )
 
-    text = page(signed_in_as(person))
+    text = page(portal_signed_in(person))
 
     assert "Hannah Brenner" in text
     assert "Practice owner" in text
@@ -130,7 +117,7 @@ def test_the_log_is_in_the_persons_zone(owner: User) -> None:
     event = AuditEvent.objects.latest("sequence")
     local = timezone.localtime(event.at, dt.timezone(dt.timedelta(hours=-8)))
 
-    text = page(signed_in_as(person))
+    text = page(portal_signed_in(person))
 
     assert local.strftime("%-I:%M") in text
     assert "Times are shown in Pacific Time (Los Angeles)" in text
@@ -146,19 +133,19 @@ def test_a_person_never_sees_another_clients_log_nor_a_partners_own_events(owner
     opened(owner, couple)
 
     assert "Nobody in the practice has opened your record yet" in page(
-        signed_in_as(person_of(mine))
+        portal_signed_in(person_of(mine))
     )
-    text = page(signed_in_as(dana))
+    text = page(portal_signed_in(dana))
     assert "your intake answers" not in text
     assert "Opened your record" in text
-    assert "your intake answers" in page(signed_in_as(kai))
+    assert "your intake answers" in page(portal_signed_in(kai))
 
 
 def test_the_log_is_paged(owner: User) -> None:
     client = client_make(("Avery Example", "avery@example.org"))
     for _ in range(30):
         opened(owner, client)
-    browser = signed_in_as(person_of(client))
+    browser = portal_signed_in(person_of(client))
 
     first = page(browser)
     assert "Page 1 of 2" in first
@@ -175,7 +162,7 @@ def test_the_download_leaves_out_psychotherapy_notes_and_is_audited() -> None:
     note_make(client, ClinicalNote.Kind.PROGRESS, "Progress words")
     note_make(client, ClinicalNote.Kind.PSYCHOTHERAPY, "Private process words")
 
-    response = signed_in_as(person).post("/portal/record/download/")
+    response = portal_signed_in(person).post("/portal/record/download/")
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -204,7 +191,7 @@ def test_a_partner_downloads_their_own_things_and_what_the_couple_shares(owner: 
             person=who, version=version, typed_name=who.name, intent=True, address=None, now=NOW
         )
 
-    data = json.loads(signed_in_as(dana).post("/portal/record/download/").content)
+    data = json.loads(portal_signed_in(dana).post("/portal/record/download/").content)
     text = json.dumps(data)
 
     assert "Joint session words" in text
@@ -246,7 +233,7 @@ def test_a_request_is_sealed_and_reaches_today_and_the_client_page(
     client = client_make(("Avery Example", "avery@example.org"))
     person = person_of(client)
 
-    response = signed_in_as(person).post(
+    response = portal_signed_in(person).post(
         "/portal/record/requests/new/",
         {"kind": "correction", "what": "The date of my first visit", "why": "It was a Tuesday"},
     )
@@ -257,7 +244,7 @@ def test_a_request_is_sealed_and_reaches_today_and_the_client_page(
     assert row.answer_due == row.created_at + dt.timedelta(days=60)
     assert "first visit" not in raw_row(RecordRequest, row.pk)
     assert "Tuesday" not in raw_row(RecordRequest, row.pk)
-    assert "Waiting for an answer" in page(signed_in_as(person))
+    assert "Waiting for an answer" in page(portal_signed_in(person))
 
     today = html.unescape(signed_in(owner).get("/office/").content.decode())
     assert "Requests about a record to answer (1)" in today
@@ -277,7 +264,7 @@ def test_a_request_is_sealed_and_reaches_today_and_the_client_page(
 
 def test_an_empty_request_gets_a_plain_message() -> None:
     client = client_make(("Avery Example", "avery@example.org"))
-    response = signed_in_as(person_of(client)).post(
+    response = portal_signed_in(person_of(client)).post(
         "/portal/record/requests/new/", {"kind": "deletion", "what": ""}
     )
     assert response.status_code == 400
@@ -291,8 +278,8 @@ def test_a_person_sees_only_their_own_requests() -> None:
     services.record_request_create(
         person=kai, kind="deletion", what="Kai's private wish", why="", now=NOW
     )
-    assert "Kai's private wish" not in page(signed_in_as(dana))
-    assert "Kai's private wish" in page(signed_in_as(kai))
+    assert "Kai's private wish" not in page(portal_signed_in(dana))
+    assert "Kai's private wish" in page(portal_signed_in(kai))
 
 
 def test_another_clinician_cannot_open_a_request(colleague: User, signed_in: Any) -> None:
@@ -327,7 +314,7 @@ def test_a_declined_answer_needs_a_reason_and_reaches_the_person(
     assert row.answered_by == owner
     assert row.answered_by_role == "Practice owner"
     assert reason not in raw_row(RecordRequest, row.pk)
-    assert reason in page(signed_in_as(person))
+    assert reason in page(portal_signed_in(person))
     assert browser.post(url, {"status": "accepted", "reason": ""}).status_code == 400
 
     notice = PortalNotice.objects.get()

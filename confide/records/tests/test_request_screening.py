@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from confide.audit.models import AuditEvent
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 from confide.records.models import RecordRequest, RequestFlag
-from confide.records.tests.test_records import page, signed_in_as
+from confide.records.tests.test_records import page
 
 pytestmark = pytest.mark.usefixtures("demo")
 WORDS = "Honestly I keep thinking everyone would be better off without me."
@@ -20,7 +20,7 @@ TODAY = "Flagged requests about a record"
 
 
 def _send(person: Any, what: str, why: str = "") -> None:
-    response = signed_in_as(person).post(
+    response = portal_signed_in(person).post(
         "/portal/record/requests/new/", {"kind": "deletion", "what": what, "why": why}
     )
     # Screening never stops a request: it is kept and the person goes on to their record.
@@ -42,7 +42,7 @@ def test_flagged_words_are_kept_and_the_person_sees_where_to_get_help_at_once() 
     flag = RequestFlag.objects.get()
     assert (flag.request, flag.person, flag.client) == (row, person, client)
     assert flag.followed_up_at is None
-    assert PANEL in page(signed_in_as(person))
+    assert PANEL in page(portal_signed_in(person))
 
 
 def test_ordinary_words_raise_no_flag_and_show_no_panel() -> None:
@@ -53,7 +53,7 @@ def test_ordinary_words_raise_no_flag_and_show_no_panel() -> None:
 
     assert RecordRequest.objects.count() == 1
     assert not RequestFlag.objects.exists()
-    assert PANEL not in page(signed_in_as(person))
+    assert PANEL not in page(portal_signed_in(person))
 
 
 def test_the_flag_is_first_for_the_owner_and_clinician_never_a_practice_manager(
@@ -120,7 +120,7 @@ def test_a_follow_up_takes_the_flag_off_today_but_not_off_the_request(
     request_page = _office(browser, url)
     assert "Follow-up recorded" in request_page
     assert "Called and talked it through." in request_page
-    assert PANEL not in page(signed_in_as(person))
+    assert PANEL not in page(portal_signed_in(person))
 
 
 def test_a_partners_flag_stays_out_of_the_other_partners_log(owner: User, signed_in: Any) -> None:
@@ -132,6 +132,6 @@ def test_a_partners_flag_stays_out_of_the_other_partners_log(owner: User, signed
         f"/office/record-requests/{flag.request.uid}/",
         {"flag": str(flag.uid), f"flag{flag.pk}-kind": "contacted"},
     )
-    assert PANEL not in page(signed_in_as(dana))
-    assert "Nobody in the practice has opened your record yet" in page(signed_in_as(dana))
-    assert "your request about your record" in page(signed_in_as(kai))
+    assert PANEL not in page(portal_signed_in(dana))
+    assert "Nobody in the practice has opened your record yet" in page(portal_signed_in(dana))
+    assert "your request about your record" in page(portal_signed_in(kai))

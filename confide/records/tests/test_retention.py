@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from confide.clients.models import Client
-from confide.portal.tests.helpers import client_make, person_of
+from confide.portal.tests.helpers import client_make, person_of, portal_signed_in
 from confide.practice.models import Practice
 from confide.records import services
 from confide.records.models import RecordRequest
-from confide.records.tests.test_records import page, signed_in_as
+from confide.records.tests.test_records import page
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -74,7 +74,7 @@ def test_a_deletion_inside_retention_cannot_be_accepted_and_the_refusal_names_th
     row.refresh_from_db()
     assert row.status == RecordRequest.Status.DENIED
     assert f"The law requires us to keep your record until {until}." in row.answer
-    assert until in page(signed_in_as(row.person))
+    assert until in page(portal_signed_in(row.person))
 
 
 def test_a_deletion_for_a_client_in_care_is_declined_for_the_years_after_discharge(
