@@ -620,6 +620,10 @@ def answers_save(*, person: Person, data: Mapping[str, Any], now: dt.datetime | 
     now = now or timezone.now()
     saved = 0
     with transaction.atomic():
+        # One save at a time per person: the background save and the Save button arrive
+        # together, and two that both found no answer would both insert one (PostgreSQL; on
+        # SQLite the immediate transaction already queues them).
+        Person.objects.select_for_update().filter(pk=person.pk).exists()
         for question in questions.QUESTIONS:
             if question.key not in data:
                 continue
