@@ -81,14 +81,17 @@ def _check_body(body: str, upload: Upload | None) -> str:
     return text
 
 
-def words_to_screen(body: str, upload: Upload | None) -> str:
+def words_to_screen(body: str, upload: Upload | None, kind: str | None = None) -> str:
     """Return what a person wrote in a message: its text, and a plain text file's first words.
 
     A file a person attaches may be a letter they wrote; only plain text can be read without
     guessing, and only its first ``SCREENED_FILE_CHARS`` characters, so that a large file keeps
-    the send quick. A PDF or a photo is not read.
+    the send quick. A PDF or a photo is not read. ``kind`` is the upload's type when it has
+    been read already (``upload_check``), which spares reading a large file twice.
     """
-    if upload is None or not upload.data or sniffed_type(upload.data) != "text/plain":
+    if upload is None or not upload.data:
+        return body
+    if (kind or sniffed_type(upload.data)) != "text/plain":
         return body
     return "\n".join(part for part in (body, file_words(upload.data)) if part)
 
@@ -110,8 +113,10 @@ def _message_add(
     now: dt.datetime,
     author: User | None = None,
     flagged: bool = False,
+    kind: str | None = None,
 ) -> Message:
-    kind = upload_check(upload) if upload is not None else None
+    if kind is None and upload is not None:
+        kind = upload_check(upload)
     message = Message(
         thread=thread,
         sender=sender,
@@ -139,7 +144,8 @@ def message_send_by_person(
     if person.client.anonymized_at:
         raise MessageError("Messages can't be sent from this page any more.", code="body")
     text = _check_body(body, upload)
-    words = words_to_screen(text, upload)
+    kind = upload_check(upload) if upload is not None else None
+    words = words_to_screen(text, upload, kind)
     with transaction.atomic():
         thread = thread_of(person)
         message = _message_add(
@@ -149,6 +155,7 @@ def message_send_by_person(
             upload=upload,
             now=now,
             flagged=bool(words) and crisis_language(words),
+            kind=kind,
         )
         # Writing is reading: what came before is no longer new to the person.
         Thread.objects.filter(pk=thread.pk).update(person_read_at=now)
