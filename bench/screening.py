@@ -1,4 +1,5 @@
-"""Time the crisis screen on 1,000-character messages and on the labelled set, with its recall.
+"""Time the crisis screen on 1,000-character messages, on the most of an attached text file it
+reads, and on the labelled set, with its recall.
 
 Run from the repository root: python bench/screening.py [--repeat N]
 """
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from confide.clients.screening import flagged_categories  # noqa: E402
+from confide.messaging.screening import SCREENED_FILE_CHARS  # noqa: E402
 
 CASES = ROOT / "confide" / "clients" / "tests" / "screening_cases.tsv"
 
@@ -91,6 +93,15 @@ def main() -> None:
             f"1,000 characters, {name}: median {median:.3f} ms, p95 {p95:.3f} ms "
             f"-> {','.join(flagged_categories(text)) or '-'}"
         )
+
+    # The most of an attached plain text file that a message's screen reads (ordinary words).
+    letter = (_ORDINARY * (SCREENED_FILE_CHARS // len(_ORDINARY) + 1))[:SCREENED_FILE_CHARS]
+    rounds = max(5, args.repeat // 20)
+    median, p95 = _median_ms(functools.partial(flagged_categories, letter), rounds, 1)
+    print(
+        f"{SCREENED_FILE_CHARS:,} characters of an attached text file: median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms ({rounds} rounds)"
+    )
 
     cases = _cases()
     texts = [t for t, _ in cases]
