@@ -10,12 +10,16 @@ and never off the record, is recorded once, and reaches the audit log without th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from confide.accounts.sessions import AnyUser
 from confide.audit.models import AuditEvent
@@ -66,3 +70,29 @@ def flag_follow_up_record[Flag: models.Model](
         )
     result: Flag = locked
     return result
+
+
+def follow_up_posted(request: HttpRequest, form: forms.Form, record: Callable[..., object]) -> None:
+    """Record a follow-up from the office's posted form, and say how it went in the messages.
+
+    ``record`` is the kind's service (``kind``, ``note``, ``actor``, ``now`` and ``request`` are
+    passed as keywords); its refusal, or the form's, is shown to the therapist.
+    """
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+        return
+    try:
+        record(
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            now=timezone.now(),
+            request=request,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Follow-up recorded. The flag stays on the record.")

@@ -6,6 +6,7 @@ manager is turned away, and another clinician finds nothing ("not found").
 
 from __future__ import annotations
 
+import functools
 import uuid
 import zoneinfo
 
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from confide.accounts.access import CLINICAL_ROLES, office_view
 from confide.audit.services import audit_record
 from confide.clients.access import client_for
+from confide.clients.flags import follow_up_posted
 from confide.measures import services
 from confide.measures.forms import FollowUpForm, ScheduleForm, SendForm
 from confide.measures.instruments import INSTRUMENTS, pcl5_clusters, pcl5_pattern_met
@@ -174,25 +176,7 @@ def flag_follow_up_view(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     flag = get_object_or_404(MeasureFlag.objects.select_related("response", "client"), uid=uid)
     client_for(request.user, flag.client.uid)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.flag_follow_up(
-                flag=flag,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                now=timezone.now(),
-                request=request,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Follow-up recorded. The flag stays on the record.")
-    else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+    follow_up_posted(request, form, functools.partial(services.flag_follow_up, flag=flag))
     return redirect("office:measure_response", uid=flag.response.uid)
 
 

@@ -7,6 +7,7 @@ Writes are services (confide/intake/services.py).
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from confide.accounts.access import CLINICAL_ROLES, OWNER_ONLY, office_view
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
 from confide.clients.access import client_for
+from confide.clients.flags import follow_up_posted
 from confide.intake import questions, services
 from confide.intake.forms import FlagFollowUpForm, SendForm, VersionForm
 from confide.intake.models import AnswerFlag, DocumentVersion, IntakeDocument, Signature
@@ -232,24 +234,6 @@ def intake_flag_follow_up(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     # Through the client, so that another clinician's flag is "not found".
     client_for(request.user, flag.client.uid)
     form = FlagFollowUpForm(request.POST, prefix=_flag_prefix(flag))
-    if form.is_valid():
-        try:
-            services.answer_flag_follow_up(
-                flag=flag,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                now=timezone.now(),
-                request=request,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Follow-up recorded. The flag stays on the record.")
-    else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+    follow_up_posted(request, form, functools.partial(services.answer_flag_follow_up, flag=flag))
     url = reverse("office:intake_answers", args=[flag.client.uid, flag.person.pk])
     return redirect(url + "#flags")

@@ -6,6 +6,7 @@ says, so these pages are for clinical roles only; another clinician's client's r
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from confide.accounts.access import CLINICAL_ROLES, office_view
 from confide.audit.models import AuditEvent
 from confide.audit.services import audit_record
+from confide.clients.flags import follow_up_posted
 from confide.intake.forms import FlagFollowUpForm
 from confide.records import services
 from confide.records.forms import AnswerForm
@@ -99,23 +101,5 @@ def _follow_up(request: HttpRequest, row: RecordRequest) -> HttpResponse:
         raise Http404("No such flag.") from error
     flag = get_object_or_404(row.flags.all(), uid=flag_uid)
     form = FlagFollowUpForm(request.POST, prefix=_flag_prefix(flag))
-    if form.is_valid():
-        try:
-            services.request_flag_follow_up(
-                flag=flag,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                now=timezone.now(),
-                request=request,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Follow-up recorded. The flag stays on the record.")
-    else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+    follow_up_posted(request, form, functools.partial(services.request_flag_follow_up, flag=flag))
     return redirect(reverse("office:record_request", args=[row.uid]) + "#flags")
